@@ -1,0 +1,152 @@
+"""Create, read, update and delete any synced record.
+
+Every write runs in one replica transaction in which change capture writes
+the outbox entry, so the row and its outbox entry commit together or not at
+all. Results are plain dicts, never live ORM objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fieldcrm.storage import search as fts
+from fieldcrm.storage.capture import drop_unsendable_entries
+from fieldcrm.storage.registry import (
+    ENTITY_CLASSES, REFERENCES, entity_class, fields_of, row_to_dict,
+)
+from fieldcrm.storage.replica import Replica
+from fieldcrm.storage.sales import STAGE_PROBABILITY
+from fieldcrm.storage.validation import ValidationError, coerce, validate_changes
+
+
+class NotFound(LookupError):
+    def __init__(self, entity: str, row_id: str):
+        super().__init__(f"no {entity} with id {row_id}")
+        self.entity, self.row_id = entity, row_id
+
+
+def _check_references(session: Session, cls, values: Mapping[str, Any]) -> None:
+    errors = {}
+    for name, value in values.items():
+        target = REFERENCES.get(name)
+        if target is None or value is None:
+            continue
+        target_cls = entity_class(target)
+        if session.get(target_cls, value) is None:
+            errors[name] = f"no {target.replace('_', ' ')} with id {value}"
+    if errors:
+        raise ValidationError(errors, cls.__entity__)
+
+
+def _defaults(cls, values: dict[str, Any]) -> None:
+    if cls.__entity__ == "opportunity" and values.get("probability") is None:
+        values["probability"] = STAGE_PROBABILITY[values.get("stage") or "prospecting"]
+
+
+class RecordService:
+    """The use cases of plain record editing, over one replica."""
+
+    def __init__(self, replica: Replica):
+        self.replica = replica
+
+    def create(self, entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        cls = entity_class(entity)
+        clean = validate_changes(cls, values, creating=True)
+        _defaults(cls, clean)
+        with self.replica.edit() as session:
+            _check_references(session, cls, clean)
+            if clean.get("id") and session.get(cls, clean["id"]) is not None:
+                raise ValidationError({"id": f"a {entity} with id {clean['id']} already exists"}, entity)
+            obj = cls(**clean)
+            session.add(obj)
+            session.flush()
+            return row_to_dict(obj)
+
+    def update(self, entity: str, row_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        cls = entity_class(entity)
+        with self.replica.edit() as session:
+            obj = session.get(cls, row_id)
+            if obj is None:
+                raise NotFound(entity, row_id)
+            current = {name: getattr(obj, name) for name in fields_of(cls)}
+            clean = validate_changes(cls, values, creating=False, current=current)
+            _check_references(session, cls, {k: v for k, v in clean.items() if v != current.get(k)})
+            for name, value in clean.items():
+                setattr(obj, name, value)
+            session.flush()
+            return row_to_dict(obj)
+
+    def delete(self, entity: str, row_id: str) -> None:
+        cls = entity_class(entity)
+        if cls.__reference__:
+            raise ValidationError({"": f"{entity} records come from the server and cannot be deleted here"}, entity)
+        with self.replica.edit() as session:
+            obj = session.get(cls, row_id)
+            if obj is None:
+                raise NotFound(entity, row_id)
+            session.delete(obj)
+            session.flush()
+            # Children removed with their parent take their unsent entries along.
+            children = [c for c in ENTITY_CLASSES if c.__parent__ and not c.__reference__]
+            drop_unsendable_entries(session, children)
+
+    def get(self, entity: str, row_id: str) -> dict[str, Any]:
+        cls = entity_class(entity)
+        with self.replica.read() as session:
+            obj = session.get(cls, row_id)
+            if obj is None:
+                raise NotFound(entity, row_id)
+            return row_to_dict(obj)
+
+    def list(
+        self,
+        entity: str,
+        where: Optional[Mapping[str, Any]] = None,
+        *,
+        search: Optional[str] = None,
+        order_by: Optional[str] = None,
+        limit: Optional[int] = None,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        cls = entity_class(entity)
+        fields = fields_of(cls)
+        stmt = select(cls)
+        errors = {}
+        for name, raw in (where or {}).items():
+            if name not in fields:
+                errors[name] = f"is not a field of {entity}"
+                continue
+            try:
+                stmt = stmt.where(getattr(cls, name) == coerce(fields[name], raw))
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if order_by and order_by.lstrip("-") not in fields:
+            errors[order_by.lstrip("-")] = f"is not a field of {entity}"
+        if errors:
+            raise ValidationError(errors, entity)
+        with self.replica.read() as session:
+            if search is not None:
+                ids = [h.id for h in fts.search(session.connection(), search, entities={entity}, limit=10_000)]
+                stmt = stmt.where(cls.id.in_(ids))
+            if order_by:
+                col = getattr(cls, order_by.lstrip("-"))
+                stmt = stmt.order_by(col.desc() if order_by.startswith("-") else col)
+            else:
+                label = cls.__label__[0]
+                stmt = stmt.order_by(getattr(cls, label), cls.id)
+            stmt = stmt.offset(offset)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return [row_to_dict(o) for o in session.execute(stmt).scalars()]
+
+    def count(self, entity: str) -> int:
+        cls = entity_class(entity)
+        with self.replica.read() as session:
+            return session.execute(select(func.count()).select_from(cls)).scalar_one()
+
+    def search(self, text: str, *, entities: Optional[Iterable[str]] = None, limit: int = 20):
+        with self.replica.read() as session:
+            return fts.search(session.connection(), text, entities=set(entities) if entities else None, limit=limit)

@@ -1,0 +1,140 @@
+"""The laptop's replica: one SQLite file per profile.
+
+Opening a replica migrates it to the current schema, turns on WAL, foreign
+keys and a busy timeout, and makes sure the full-text index exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import platformdirs
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldcrm.storage import capture
+from fieldcrm.storage.local import SyncState
+
+REPLICA_FILE = "replica.sqlite"
+
+
+class LocalEditSession(Session):
+    """A session whose flushes write the outbox (see ``capture``)."""
+
+
+capture.install(LocalEditSession)
+
+
+def default_profile_dir() -> Path:
+    return Path(platformdirs.user_data_dir("fieldcrm", appauthor=False))
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy, not the driver, issue BEGIN (so savepoints and
+        # BEGIN IMMEDIATE work as written).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        if conn.get_execution_options().get("sqlite_immediate"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    _configure_sqlite(engine)
+    return engine
+
+
+class Replica:
+    """One profile's replica: engine, session factories and small state."""
+
+    def __init__(self, path: Path, *, migrate: bool = True):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(self.path)
+        # Writers take the write lock at BEGIN so two writers never deadlock
+        # upgrading a read lock; readers use a plain BEGIN.
+        self._write_engine = self.engine.execution_options(sqlite_immediate=True)
+        if migrate:
+            from fieldcrm.storage.migrate import upgrade_replica
+            from fieldcrm.storage.search import ensure_search_index
+
+            upgrade_replica(self.engine)
+            ensure_search_index(self.engine)
+        self._edit_sessions = sessionmaker(self._write_engine, class_=LocalEditSession, expire_on_commit=False)
+        self._sync_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, profile_dir: Optional[Path] = None) -> "Replica":
+        folder = Path(profile_dir) if profile_dir else default_profile_dir()
+        return cls(folder / REPLICA_FILE)
+
+    @property
+    def profile_dir(self) -> Path:
+        return self.path.parent
+
+    @contextmanager
+    def edit(self) -> Iterator[Session]:
+        """A transaction for a user's edit: rows and outbox commit together."""
+        with self._edit_sessions() as session, session.begin():
+            session.info[capture.CAPTURE] = True
+            session.info[capture.USER_ID] = self.get_state("user_id", session)
+            yield session
+
+    @contextmanager
+    def sync_write(self) -> Iterator[Session]:
+        """A transaction for the sync engine: server rows, no outbox capture."""
+        with self._sync_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    # -- small key/value state -------------------------------------------
+    def get_state(self, key: str, session: Optional[Session] = None) -> Optional[str]:
+        if session is None:
+            with self.read() as s:
+                return self.get_state(key, s)
+        return session.execute(select(SyncState.value).where(SyncState.key == key)).scalar_one_or_none()
+
+    def set_state(self, key: str, value: Optional[str], session: Optional[Session] = None) -> None:
+        if session is None:
+            with self.sync_write() as s:
+                return self.set_state(key, value, s)
+        row = session.get(SyncState, key)
+        if row is None:
+            session.add(SyncState(key=key, value=value))
+        else:
+            row.value = value
+
+    def client_id(self) -> str:
+        """This replica's own id, made once; the server keys its sequence on it."""
+        value = self.get_state("client_id")
+        if value is None:
+            with self.sync_write() as s:
+                value = self.get_state("client_id", s)
+                if value is None:
+                    value = str(uuid.uuid4())
+                    self.set_state("client_id", value, s)
+        return value
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,132 @@
+"""Full-text search over the replica (SQLite FTS5).
+
+Each searchable entity gets an external-content FTS5 table over its own rows,
+kept current by triggers. The index definition carries a signature: when the
+searchable fields change, the index is rebuilt at the next start. Bulk loads
+(first sync) can drop the triggers, load, and rebuild in one pass, which is
+several times faster than maintaining the index row by row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from fieldcrm.storage.base import Entity
+from fieldcrm.storage.registry import ENTITY_CLASSES
+
+SEARCHABLE: tuple[type[Entity], ...] = tuple(c for c in ENTITY_CLASSES if c.__search__)
+_SUFFIX = "_fts"
+_SIGNATURE_KEY = "search_signature"
+
+
+def is_search_table(name: str) -> bool:
+    return any(name == c.__tablename__ + _SUFFIX or name.startswith(c.__tablename__ + _SUFFIX + "_")
+               for c in SEARCHABLE)
+
+
+def _signature() -> str:
+    spec = ";".join(f"{c.__tablename__}:{','.join(c.__search__)}" for c in SEARCHABLE)
+    return hashlib.sha1(spec.encode()).hexdigest()[:16]
+
+
+def _trigger_sql(cls: type[Entity]) -> list[str]:
+    t, f = cls.__tablename__, cls.__tablename__ + _SUFFIX
+    cols = ", ".join(cls.__search__)
+    new = ", ".join(f"new.{c}" for c in cls.__search__)
+    old = ", ".join(f"old.{c}" for c in cls.__search__)
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {f}_ai AFTER INSERT ON {t} BEGIN "
+        f"INSERT INTO {f}(rowid, {cols}) VALUES (new.rowid, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {f}_ad AFTER DELETE ON {t} BEGIN "
+        f"INSERT INTO {f}({f}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {f}_au AFTER UPDATE ON {t} BEGIN "
+        f"INSERT INTO {f}({f}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
+        f"INSERT INTO {f}(rowid, {cols}) VALUES (new.rowid, {new}); END",
+    ]
+
+
+def drop_triggers(conn: Connection) -> None:
+    """Stop maintaining the index row by row (before a bulk load)."""
+    for cls in SEARCHABLE:
+        f = cls.__tablename__ + _SUFFIX
+        for suffix in ("ai", "ad", "au"):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {f}_{suffix}")
+
+
+def rebuild(conn: Connection) -> None:
+    """Rebuild every index from its table and restore the triggers."""
+    for cls in SEARCHABLE:
+        f = cls.__tablename__ + _SUFFIX
+        conn.exec_driver_sql(f"INSERT INTO {f}({f}) VALUES ('rebuild')")
+        for sql in _trigger_sql(cls):
+            conn.exec_driver_sql(sql)
+
+
+def ensure_search_index(engine: Engine) -> None:
+    signature = _signature()
+    with engine.begin() as conn:
+        current = conn.execute(
+            text("SELECT value FROM sync_state WHERE key = :k"), {"k": _SIGNATURE_KEY}
+        ).scalar_one_or_none()
+        if current == signature:
+            return
+        for cls in SEARCHABLE:
+            f = cls.__tablename__ + _SUFFIX
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {f}")
+        drop_triggers(conn)
+        for cls in SEARCHABLE:
+            f = cls.__tablename__ + _SUFFIX
+            cols = ", ".join(cls.__search__)
+            conn.exec_driver_sql(
+                f"CREATE VIRTUAL TABLE {f} USING fts5({cols}, content='{cls.__tablename__}', "
+                f"content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+            )
+        rebuild(conn)
+        conn.execute(
+            text("INSERT OR REPLACE INTO sync_state(key, value) VALUES (:k, :v)"),
+            {"k": _SIGNATURE_KEY, "v": signature},
+        )
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(user_text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 prefix query (None if empty)."""
+    tokens = _TOKEN.findall(user_text)
+    if not tokens:
+        return None
+    return " ".join(f'"{t}"*' for t in tokens)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    entity: str
+    id: str
+    title: str
+    rank: float
+
+
+def search(conn: Connection, user_text: str, *, entities=None, limit: int = 20) -> list[SearchHit]:
+    """Best matches per entity, grouped by entity in SEARCHABLE order."""
+    query = fts_query(user_text)
+    if query is None:
+        return []
+    hits: list[SearchHit] = []
+    for cls in SEARCHABLE:
+        if entities and cls.__entity__ not in entities:
+            continue
+        t, f = cls.__tablename__, cls.__tablename__ + _SUFFIX
+        label = " || ' ' || ".join(f"coalesce({t}.{c}, '')" for c in cls.__label__)
+        rows = conn.exec_driver_sql(
+            f"SELECT {t}.id, {label}, {f}.rank FROM {f} JOIN {t} ON {t}.rowid = {f}.rowid "
+            f"WHERE {f} MATCH ? ORDER BY {f}.rank LIMIT ?",
+            (query, limit),
+        ).all()
+        hits.extend(SearchHit(cls.__entity__, r[0], (r[1] or "").strip(), r[2]) for r in rows)
+    return hits
