@@ -1,0 +1,74 @@
+"""`fieldcrm`: the laptop's scripting command line.
+
+Used by IT, power users and the end-to-end tests. Bad input exits non-zero
+with one clear line on stderr and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from fieldcrm import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A problem the person running the command can fix; exits with ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED):
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line, exit 2
+        raise CliError(f"{self.prog}: {message}", EXIT_USAGE)
+
+
+# Each command module adds its sub-commands: register(subparsers) -> None.
+def _command_modules():
+    from fieldcrm.cli import records, status
+
+    modules = [records, status]
+    for optional in ("fieldcrm.cli.sync", "fieldcrm.cli.app"):
+        try:
+            modules.append(__import__(optional, fromlist=["register"]))
+        except ImportError:
+            pass
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fieldcrm", description="fieldcrm laptop client")
+    parser.add_argument("--version", action="version", version=f"fieldcrm {__version__}")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="use the replica and settings in DIR instead of the per-user data dir")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in _command_modules():
+        module.register(sub)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler: Optional[Callable] = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        return handler(args) or EXIT_OK
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("fieldcrm: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
