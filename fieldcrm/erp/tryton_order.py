@@ -1,0 +1,232 @@
+"""Placing CRM orders as Tryton sales, at most once per CRM order id.
+
+The CRM order id is stored in the sale's ``reference``. Submitting looks for
+that sale first, so a retry after a crash or a lost answer continues the same
+sale instead of creating a second one:
+
+* none yet: create it (draft) with the requested lines;
+* draft or quotation (an earlier try stopped there, e.g. on a credit block):
+  put it back to draft and replace its lines with the requested ones;
+* then quote, confirm, and make sure Tryton really started processing it;
+* confirmed, processing or done: report it as it is.
+
+Orders must be sent one at a time per CRM order id (the server's job worker
+does); two concurrent first submissions of the same id could both create.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+from fieldcrm.erp.connector import (
+    ErpProtocolError,
+    ErpRejected,
+    ErpUnavailable,
+    OrderRequest,
+    OrderState,
+    OrderStatus,
+)
+from fieldcrm.erp.tryton_rpc import TrytonClient
+
+_ALL = ("active", "in", [True, False])
+_STATUS_FIELDS = ["reference", "number", "state", "untaxed_amount", "tax_amount",
+                  "total_amount", "currency.code"]
+_ACCEPTED = {OrderState.PROCESSING, OrderState.DONE}
+
+
+class OrderWriter:
+    def __init__(self, client: TrytonClient, *, processing_wait: float = 5.0) -> None:
+        self.client = client
+        self.processing_wait = processing_wait
+
+    def status(self, crm_order_id: str) -> OrderStatus | None:
+        sale = self._find(crm_order_id)
+        return self._read_status(sale) if sale else None
+
+    def submit(self, order: OrderRequest) -> OrderStatus:
+        if not order.lines:
+            raise ErpRejected(f"Order {order.crm_order_id} has no lines.")
+        sale = self._find(order.crm_order_id)
+        if sale is None:
+            values = self._sale_values(order)
+            values["lines"] = [["create", self._line_values(order, values)]]
+            sale, = self.client.model("sale.sale", "create", [values])
+        else:
+            current = self._read_status(sale)
+            if current.state in (OrderState.CANCELLED, *_ACCEPTED):
+                return current
+            if current.state == OrderState.CONFIRMED:
+                return self._ensure_processing(order, sale)
+            if current.state == OrderState.QUOTATION:
+                self._button(order, "draft", sale)
+            self._replace_lines(order, sale)
+        self._button(order, "quote", sale)
+        self._button(order, "confirm", sale)
+        return self._ensure_processing(order, sale)
+
+    # -- steps
+
+    def _find(self, crm_order_id: str) -> int | None:
+        rows = self.client.model("sale.sale", "search_read",
+                                 [("reference", "=", crm_order_id)], 0, None,
+                                 [("id", "ASC")], ["state"])
+        live = [r["id"] for r in rows if r["state"] != "cancelled"]
+        if live:
+            return live[0]
+        return rows[0]["id"] if rows else None
+
+    def _sale_values(self, order: OrderRequest) -> dict[str, Any]:
+        party = _int_ref(order.customer_erp_ref)
+        rows = self.client.model(
+            "party.party", "search_read", [("id", "=", party), _ALL], 0, 1, None,
+            ["name", "active", "addresses"]) if party else []
+        if not rows:
+            raise ErpRejected(
+                f"Order {order.crm_order_id}: the ERP does not know customer "
+                f"{order.customer_erp_ref}.")
+        customer = rows[0]
+        if not customer["active"]:
+            raise ErpRejected(
+                f"Order {order.crm_order_id}: customer {customer['name']} is archived "
+                "in the ERP.")
+        if not customer["addresses"]:
+            raise ErpRejected(
+                f"Order {order.crm_order_id}: customer {customer['name']} has no "
+                "address in the ERP.")
+        context = self.client.context
+        company = context.get("company")
+        if not company:
+            raise ErpProtocolError(
+                f"ERP user {self.client.settings.user!r} has no current company")
+        row, = self.client.model("company.company", "read", [company], ["currency"])
+        values: dict[str, Any] = {
+            "party": party, "company": company, "currency": row["currency"],
+            "reference": order.crm_order_id,
+            "invoice_address": customer["addresses"][0],
+            "shipment_address": customer["addresses"][0],
+        }
+        if order.order_date:
+            values["sale_date"] = order.order_date
+        if order.description:
+            values["description"] = order.description
+        return values
+
+    def _line_values(self, order: OrderRequest,
+                     sale: dict[str, Any]) -> list[dict[str, Any]]:
+        self._check_products(order)
+        lines = []
+        for line in order.lines:
+            product = int(line.product_erp_ref)
+            if line.quantity <= 0:
+                raise ErpRejected(f"Order {order.crm_order_id}: quantity "
+                                  f"{line.quantity} is not a positive quantity.")
+            changes = self.client.model("sale.line", "on_change_product", {
+                "product": product, "quantity": float(line.quantity), "type": "line",
+                "unit": None, "unit_price": None, "taxes": [],
+                "_parent_sale.party": sale["party"],
+                "_parent_sale.currency": sale["currency"],
+                "_parent_sale.company": sale["company"],
+                "_parent_sale.sale_date": sale.get("sale_date"),
+            })
+            lines.append({
+                "type": "line", "product": product, "quantity": float(line.quantity),
+                "unit": changes.get("unit"), "unit_price": line.unit_price,
+                "taxes": [["add", _added_ids(changes.get("taxes"))]],
+            })
+        return lines
+
+    def _check_products(self, order: OrderRequest) -> None:
+        refs = {line.product_erp_ref for line in order.lines}
+        ids = {ref: _int_ref(ref) for ref in refs}
+        rows = self.client.model(
+            "product.product", "search_read",
+            [("id", "in", [i for i in ids.values() if i]), _ALL], 0, None, None,
+            ["rec_name", "active", "salable"])
+        by_id = {row["id"]: row for row in rows}
+        unknown = sorted(ref for ref, i in ids.items() if i not in by_id)
+        if unknown:
+            raise ErpRejected(
+                f"Order {order.crm_order_id}: the ERP does not know product(s) "
+                f"{', '.join(unknown)}.")
+        for row in by_id.values():
+            if not row["active"]:
+                raise ErpRejected(f"Order {order.crm_order_id}: product "
+                                  f"{row['rec_name']} is archived in the ERP.")
+            if not row["salable"]:
+                raise ErpRejected(f"Order {order.crm_order_id}: product "
+                                  f"{row['rec_name']} cannot be sold.")
+
+    def _replace_lines(self, order: OrderRequest, sale: int) -> None:
+        row, = self.client.model("sale.sale", "read", [sale], ["lines"])
+        values = self._sale_values(order)
+        values["lines"] = [["delete", row["lines"]],
+                           ["create", self._line_values(order, values)]]
+        self.client.model("sale.sale", "write", [sale], values)
+
+    def _button(self, order: OrderRequest, name: str, sale: int) -> None:
+        try:
+            self.client.model("sale.sale", name, [sale])
+        except ErpRejected as exc:
+            raise ErpRejected(f"The ERP did not accept order {order.crm_order_id}: "
+                              f"{exc.message}", warning=exc.warning) from exc
+
+    def _ensure_processing(self, order: OrderRequest, sale: int) -> OrderStatus:
+        """Confirming queues the processing; see that it happened, or why not."""
+        deadline = time.monotonic() + self.processing_wait
+        while True:
+            status = self._read_status(sale)
+            if status.state != OrderState.CONFIRMED:
+                break
+            if time.monotonic() >= deadline:
+                # Run the processing ourselves: its error, if any, names the cause.
+                self._button(order, "process", sale)
+                status = self._read_status(sale)
+                break
+            time.sleep(0.2)
+        if status.state in _ACCEPTED:
+            return status
+        if status.state == OrderState.CONFIRMED:
+            raise ErpUnavailable(f"The ERP confirmed order {order.crm_order_id} "
+                                 "but has not processed it yet.")
+        raise ErpRejected(f"The ERP left order {order.crm_order_id} in state "
+                          f"{status.state.value}.")
+
+    def _read_status(self, sale: int) -> OrderStatus:
+        try:
+            row, = self.client.model("sale.sale", "read", [sale], _STATUS_FIELDS)
+            return OrderStatus(
+                crm_order_id=row["reference"] or "",
+                erp_ref=str(row["id"]),
+                erp_number=row["number"] or None,
+                state=OrderState(row["state"]),
+                untaxed=_amount(row["untaxed_amount"]),
+                tax=_amount(row["tax_amount"]),
+                total=_amount(row["total_amount"]),
+                currency=(row.get("currency.") or {}).get("code") or "",
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ErpProtocolError(f"the ERP sent an unreadable sale {sale}: {exc}") from exc
+
+
+def _int_ref(ref: str) -> int | None:
+    return int(ref) if ref.isdigit() else None
+
+
+def _amount(value: Any) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, (Decimal, int)):
+        return Decimal(value)
+    raise TypeError(f"{value!r} is not an amount")
+
+
+def _added_ids(taxes: Any) -> list[int]:
+    """Tax ids from an on_change answer: ``{"add": [[index, {"id": 1}], ...]}``."""
+    if not taxes:
+        return []
+    try:
+        return [int(entry[1]["id"]) for entry in taxes.get("add", [])]
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        raise ErpProtocolError(f"the ERP sent unreadable taxes: {taxes!r}") from exc
