@@ -10,13 +10,6 @@ from PySide6.QtGui import QGuiApplication
 from fieldcrm.ui.runner import Cancelled, CancelToken, Op, Progress, TaskRunner
 
 
-@pytest.fixture
-def runner(qtbot):
-    runner = TaskRunner()
-    yield runner
-    runner.shutdown(cancel_pending=True)
-
-
 def wait_idle(qtbot, runner, timeout=5000):
     qtbot.waitUntil(lambda: runner.pending == 0, timeout=timeout)
 
