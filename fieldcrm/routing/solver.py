@@ -65,7 +65,6 @@ class FleetSolution:
     dropped: list[int]
     objective: int
     seconds: float
-    seconds_to_best: float
 
 
 def solve_fleet(problem: FleetProblem, search: SearchSettings) -> FleetSolution | None:
@@ -91,8 +90,6 @@ def solve_fleet(problem: FleetProblem, search: SearchSettings) -> FleetSolution 
         if penalty is not None:
             routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
 
-    best_at = [0.0]
-    routing.AddAtSolutionCallback(lambda: best_at.__setitem__(0, time.monotonic() - began))
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = search.first_solution
     params.local_search_metaheuristic = search.metaheuristic
@@ -114,7 +111,7 @@ def solve_fleet(problem: FleetProblem, search: SearchSettings) -> FleetSolution 
         served.update(route)
     dropped = [n for n in problem.visits() if n not in served]
     return FleetSolution(
-        routes, dropped, assignment.ObjectiveValue(), time.monotonic() - began, best_at[0]
+        routes, dropped, assignment.ObjectiveValue(), time.monotonic() - began
     )
 
 
