@@ -1,0 +1,215 @@
+"""Talking to the central server: one HTTP session, retries, clear errors.
+
+Every call goes through one ``requests.Session`` with connect/read timeouts,
+TLS verification (the site's CA bundle when IT configured one), the site's
+proxy, and gzip accepted. Calls that are safe to repeat (push is idempotent by
+mutation id; pull, verify and health only read) are retried with exponential
+backoff and jitter when the connection fails, the response is cut off, or the
+server is busy (429/502/503/504). Protocol answers become exceptions a person
+can act on: :class:`ServerUnreachable`, :class:`SignInNeeded`,
+:class:`RequestRejected`, :class:`UpgradeNeeded`, :class:`ServerFault`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import orjson
+import requests
+
+from fieldcrm.sync.wire import PROTOCOL_VERSION
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class SyncError(Exception):
+    """A sync call did not succeed; the message is meant for the user."""
+
+
+class ServerUnreachable(SyncError):
+    """No answer from the server (network down, server stopped, cut off)."""
+
+
+class SignInNeeded(SyncError):
+    """The server no longer accepts this device's token (revoked or expired)."""
+
+
+class RequestRejected(SyncError):
+    """The server refused the request (4xx) and said why."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(f"the server refused the request ({status}): {detail}")
+        self.status, self.detail = status, detail
+
+
+class UpgradeNeeded(SyncError):
+    """The server no longer speaks this client's protocol version."""
+
+
+class ServerFault(SyncError):
+    """The server failed (5xx) and retrying did not help."""
+
+
+class Cancelled(SyncError):
+    """The person (or the app) cancelled the sync."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    first_delay: float = 0.5
+    max_delay: float = 15.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Full-jitter exponential backoff for the attempt that just failed (1-based)."""
+        ceiling = min(self.max_delay, self.first_delay * (2 ** (attempt - 1)))
+        return rng.uniform(ceiling / 2, ceiling)
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        body = orjson.loads(response.content)
+    except (orjson.JSONDecodeError, requests.RequestException):
+        return (response.text or response.reason or "").strip()[:300]
+    if isinstance(body, dict) and "detail" in body:
+        detail = body["detail"]
+        if isinstance(detail, list) and detail:  # validation errors: the first one
+            first = detail[0]
+            where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+            return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+        return str(detail)
+    return str(body)[:300]
+
+
+class Transport:
+    """The laptop's connection to one server.
+
+    ``token`` is the device's bearer token (from the keyring; never stored
+    here beyond this object's life). ``sleep`` and ``rng`` are injectable so
+    backoff can be exercised without waiting.
+    """
+
+    def __init__(
+        self,
+        server_url: str,
+        *,
+        token: Optional[str] = None,
+        verify: bool | str = True,
+        proxies: Optional[dict[str, str]] = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 60.0,
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Optional[random.Random] = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ):
+        self.base_url = server_url.rstrip("/")
+        self.token = token
+        self.timeout = (connect_timeout, read_timeout)
+        self.retry = retry
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._cancelled = cancelled
+        self.session = requests.Session()
+        self.session.verify = verify
+        # Explicit site proxies win; without them requests honours the
+        # environment's HTTP(S)_PROXY / NO_PROXY as usual.
+        if proxies:
+            self.session.proxies.update(proxies)
+        self.session.headers.update({
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+            "User-Agent": f"fieldcrm-laptop/protocol-{PROTOCOL_VERSION}",
+        })
+
+    @classmethod
+    def from_settings(cls, server_url: str, settings, **kwargs) -> "Transport":
+        """A transport using the site settings' CA bundle, TLS switch and proxy."""
+        return cls(server_url, verify=settings.requests_verify(),
+                   proxies=settings.requests_proxies() or None, **kwargs)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- the protocol's calls ---------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/health", None, retries=False, auth=False)
+
+    def login(self, username: str, password: str, device_id: str, device_name: str) -> dict[str, Any]:
+        body = {"username": username, "password": password,
+                "device_id": device_id, "device_name": device_name}
+        return self._call("POST", "/api/v1/auth/login", body, retries=False, auth=False)
+
+    def logout(self) -> dict[str, Any]:
+        return self._call("POST", "/api/v1/auth/logout", {}, retries=False)
+
+    def push(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/api/v1/sync/push", body)
+
+    def pull(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/api/v1/sync/pull", body)
+
+    def verify(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/api/v1/sync/verify", body)
+
+    # -- the machinery ----------------------------------------------------
+    def _call(self, method: str, path: str, body: Any, *, retries: bool = True, auth: bool = True):
+        headers = {}
+        if auth:
+            if not self.token:
+                raise SignInNeeded("sign in again: this laptop has no sign-in token for the server")
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = None
+        if body is not None:
+            data = orjson.dumps(body)
+            headers["Content-Type"] = "application/json"
+        attempts = self.retry.attempts if retries else 1
+        for attempt in range(1, attempts + 1):
+            if self._cancelled():
+                raise Cancelled("sync cancelled")
+            try:
+                response = self.session.request(method, self.base_url + path, data=data,
+                                                headers=headers, timeout=self.timeout)
+                content = response.content  # read it all here: a cut body raises here
+            except requests.exceptions.SSLError as exc:
+                raise ServerUnreachable(f"the server's certificate could not be verified: {exc}") from exc
+            except requests.RequestException as exc:
+                if attempt == attempts:
+                    raise ServerUnreachable(
+                        f"the server at {self.base_url} cannot be reached ({type(exc).__name__})"
+                    ) from exc
+                self._sleep(self.retry.delay(attempt, self._rng))
+                continue
+            status = response.status_code
+            if (status in RETRY_STATUSES or status >= 500) and attempt < attempts:
+                wait = self.retry.delay(attempt, self._rng)
+                after = response.headers.get("Retry-After", "")
+                if after.isdigit():
+                    wait = min(max(wait, float(after)), self.retry.max_delay)
+                self._sleep(wait)
+                continue
+            if status < 400:
+                try:
+                    return orjson.loads(content) if content else {}
+                except orjson.JSONDecodeError as exc:
+                    if attempt == attempts:
+                        raise ServerUnreachable("the server's answer was cut off or garbled") from exc
+                    self._sleep(self.retry.delay(attempt, self._rng))
+                    continue
+            self._raise_for(response, status)
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _raise_for(self, response: requests.Response, status: int):
+        detail = _detail(response)
+        if status == 401:
+            raise SignInNeeded(detail if detail.startswith("sign in again") else f"sign in again: {detail}")
+        if status == 426:
+            raise UpgradeNeeded(f"this version of fieldcrm is too old for the server: {detail}")
+        if status in RETRY_STATUSES:
+            raise ServerUnreachable(f"the server is busy or unavailable ({status}): {detail}")
+        if 400 <= status < 500:
+            raise RequestRejected(status, detail)
+        raise ServerFault(f"the server failed ({status}): {detail}")
