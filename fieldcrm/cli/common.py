@@ -8,7 +8,15 @@ from typing import Any, Iterator
 
 import orjson
 
-from fieldcrm.cli.main import EXIT_USAGE, CliError
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A problem the person running the command can fix; exits with ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED):
+        super().__init__(message)
+        self.code = code
 
 
 @contextmanager

@@ -13,15 +13,7 @@ from typing import Callable, Optional, Sequence
 
 from fieldcrm import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class CliError(Exception):
-    """A problem the person running the command can fix; exits with ``code``."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILED):
-        super().__init__(message)
-        self.code = code
+from fieldcrm.cli.common import EXIT_OK, EXIT_USAGE, CliError
 
 
 class _Parser(argparse.ArgumentParser):
