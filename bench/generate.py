@@ -16,16 +16,14 @@ Generation alone is timed too (``generate_only``).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import shutil
 import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
-from bench.local_writes import machine
+from bench.local_writes import machine, main as bench_main
 from fieldcrm.demo.generator import generate, load_into_replica, load_rows
 from fieldcrm.storage import search
 from fieldcrm.storage.registry import column_names, entity_class
@@ -111,14 +109,6 @@ def run(accounts: int, seed: int) -> dict:
     }
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--json", action="store_true", help="print one JSON line (the default output)")
-    args = parser.parse_args(argv)
-    print(json.dumps(run(args.accounts, args.seed), ensure_ascii=False))
-
 
 if __name__ == "__main__":
-    main()
+    bench_main(bench=run, doc=__doc__, default_accounts=10_000)

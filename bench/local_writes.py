@@ -183,13 +183,14 @@ def run(accounts: int, seed: int) -> dict:
     }
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=100_000)
+def main(argv=None, *, bench=None, doc: str = "", default_accounts: int = 100_000) -> None:
+    """The command line every foundation bench shares: prints one JSON line."""
+    parser = argparse.ArgumentParser(description=(doc or __doc__).splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=default_accounts)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", action="store_true", help="print one JSON line (the default output)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.accounts, args.seed), ensure_ascii=False))
+    print(json.dumps((bench or run)(args.accounts, args.seed), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -16,14 +16,12 @@ sits on.
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import re
-import time
 from collections import defaultdict
 
 from bench.local_writes import Stopwatch, demo_replica, machine, percentiles
+from bench.local_writes import main as bench_main
 from fieldcrm.storage import search
 from fieldcrm.storage.replica import Replica
 
@@ -128,14 +126,6 @@ def run(accounts: int, seed: int) -> dict:
     }
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--json", action="store_true", help="print one JSON line (the default output)")
-    args = parser.parse_args(argv)
-    print(json.dumps(run(args.accounts, args.seed), ensure_ascii=False))
-
 
 if __name__ == "__main__":
-    main()
+    bench_main(bench=run, doc=__doc__, default_accounts=100_000)
