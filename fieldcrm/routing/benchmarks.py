@@ -57,7 +57,7 @@ def solve_tsplib(instance: TsplibInstance, seconds: float = 1.5, seed: int = 0) 
     return TourResult(tour, instance.tour_length(tour), instance.tour_length(first), solution)
 
 
-def solomon_problem(instance: SolomonInstance, vehicle_cost: int) -> FleetProblem:
+def solomon_problem(instance: SolomonInstance, vehicles: int, vehicle_cost: int) -> FleetProblem:
     """The instance in thousandths; travel times round up so an integer-feasible plan stays feasible."""
     n = len(instance.customers)
     dist = [[instance.distance(i, j) * SOLOMON_SCALE for j in range(n)] for i in range(n)]
@@ -71,29 +71,52 @@ def solomon_problem(instance: SolomonInstance, vehicle_cost: int) -> FleetProble
             for i, c in enumerate(customers)
             if i
         },
-        shifts=[(0, round(customers[0].due * SOLOMON_SCALE))] * instance.vehicles,
+        shifts=[(0, round(customers[0].due * SOLOMON_SCALE))] * vehicles,
         demand=[c.demand for c in customers],
-        capacities=[instance.capacity] * instance.vehicles,
-        vehicle_starts=[0] * instance.vehicles,
-        vehicle_ends=[0] * instance.vehicles,
+        capacities=[instance.capacity] * vehicles,
+        vehicle_starts=[0] * vehicles,
+        vehicle_ends=[0] * vehicles,
         drop_penalty={i: MISSED_CUSTOMER for i in range(1, n)},
         vehicle_fixed_cost=vehicle_cost,
     )
 
 
 def solve_solomon(
-    instance: SolomonInstance,
-    seconds: float = 10.0,
-    vehicle_cost: int | None = None,
-    first_solution: int = FIRST_SOLUTION.PATH_CHEAPEST_ARC,
+    instance: SolomonInstance, seconds: float = 10.0, first_phase_share: float = 0.4
 ) -> FleetResult:
-    """Fewest vehicles first (a fixed cost per vehicle above any route length), then distance."""
-    if vehicle_cost is None:
-        vehicle_cost = 2000 * SOLOMON_SCALE  # longer than any sensible single route
-    problem = solomon_problem(instance, vehicle_cost)
-    search = SearchSettings(seconds=seconds, first_solution=first_solution)
-    solution = solve_fleet(problem, search)
-    if solution is None:
-        raise RuntimeError(f"{instance.name}: no plan found")
+    """Fewest vehicles first, then distance.
+
+    First OR-Tools plans with a fixed cost per vehicle above any route length.
+    Then, while time is left, it empties the route with the fewest customers and
+    tries to fit them into one vehicle less; a fleet that serves everyone is kept.
+    """
+    began = time.monotonic()
+    vehicle_cost = 2000 * SOLOMON_SCALE  # longer than any sensible single route
+    problem = solomon_problem(instance, instance.vehicles, vehicle_cost)
+    solution = solve_fleet(problem, SearchSettings(seconds=seconds * first_phase_share))
+    if solution is None or solution.dropped:
+        raise RuntimeError(f"{instance.name}: no plan serves every customer")
     routes = [r for r in solution.routes if r]
+    while (left := seconds - (time.monotonic() - began)) > 0.2 and len(routes) > 1:
+        fewer = len(routes) - 1
+        kept = sorted(routes, key=len)[1:]
+        attempt = solve_fleet(
+            solomon_problem(instance, fewer, vehicle_cost),
+            SearchSettings(seconds=min(left, max(1.0, seconds * (1 - first_phase_share) / 3))),
+            start_from=kept,
+        )
+        if attempt is None or attempt.dropped:
+            break
+        routes, solution = [r for r in attempt.routes if r], attempt
+    left = seconds - (time.monotonic() - began)
+    if left > 0.2:  # the rest of the time shortens the routes of the fleet found
+        polished = solve_fleet(
+            solomon_problem(instance, len(routes), vehicle_cost),
+            SearchSettings(seconds=left),
+            start_from=routes,
+        )
+        if polished is not None and not polished.dropped:
+            better = [r for r in polished.routes if r]
+            if instance.routes_length(better) < instance.routes_length(routes):
+                routes, solution = better, polished
     return FleetResult(routes, instance.routes_length(routes), solution)

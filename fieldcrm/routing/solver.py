@@ -67,8 +67,14 @@ class FleetSolution:
     seconds: float
 
 
-def solve_fleet(problem: FleetProblem, search: SearchSettings) -> FleetSolution | None:
-    """Solve ``problem``; ``None`` only when no plan exists at all (e.g. mandatory visits fail)."""
+def solve_fleet(
+    problem: FleetProblem, search: SearchSettings, start_from: list[list[int]] | None = None
+) -> FleetSolution | None:
+    """Solve ``problem``; ``None`` only when no plan exists at all (e.g. mandatory visits fail).
+
+    ``start_from`` gives routes (visit nodes per vehicle) to improve instead of
+    building a first solution; visits missing from them start unassigned.
+    """
     began = time.monotonic()
     manager = pywrapcp.RoutingIndexManager(
         problem.size, len(problem.vehicle_starts), problem.vehicle_starts, problem.vehicle_ends
@@ -96,7 +102,11 @@ def solve_fleet(problem: FleetProblem, search: SearchSettings) -> FleetSolution 
     if search.gls_lambda is not None:
         params.guided_local_search_lambda_coefficient = search.gls_lambda
     params.time_limit.FromMilliseconds(max(1, int(search.seconds * 1000)))
-    assignment = routing.SolveWithParameters(params)
+    if start_from is not None:
+        initial = routing.ReadAssignmentFromRoutes(start_from, True)
+        assignment = routing.SolveFromAssignmentWithParameters(initial, params) if initial else None
+    else:
+        assignment = routing.SolveWithParameters(params)
     if assignment is None:
         return None
     routes, served = [], set()
