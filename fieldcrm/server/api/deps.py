@@ -1,0 +1,64 @@
+"""Typed dependencies the routes declare: the database, the settings, the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from fieldcrm.server.auth import NotSignedIn, user_for_token
+from fieldcrm.server.db import Database
+from fieldcrm.server.scope import Caller, caller_for
+from fieldcrm.server.settings import ServerSettings
+from fieldcrm.sync.wire import SUPPORTED_PROTOCOLS
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_settings(request: Request) -> ServerSettings:
+    return request.app.state.settings
+
+
+SessionDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
+
+
+def get_caller(
+    db: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise HTTPException(401, "sign in again: no token was sent", headers={"WWW-Authenticate": "Bearer"})
+    try:
+        with db.read() as session:
+            user, device = user_for_token(session, credentials.credentials)
+            return caller_for(session, user, device.device_id)
+    except NotSignedIn as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+
+
+CurrentUser = Annotated[Caller, Depends(get_caller)]
+
+
+def get_admin(caller: CurrentUser) -> Caller:
+    if not caller.is_admin:
+        raise HTTPException(403, "only an administrator can do this")
+    return caller
+
+
+AdminUser = Annotated[Caller, Depends(get_admin)]
+
+
+def bearer_token(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str | None:
+    return credentials.credentials if credentials else None
+
+
+def check_protocol(protocol: int) -> None:
+    if protocol not in SUPPORTED_PROTOCOLS:
+        speaks = ", ".join(str(p) for p in SUPPORTED_PROTOCOLS)
+        raise HTTPException(426, f"protocol {protocol} is not supported; this server speaks {speaks}: update the app")

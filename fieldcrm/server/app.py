@@ -1,0 +1,118 @@
+"""The FastAPI application: routers, request limits, error answers, access log."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from contextlib import asynccontextmanager
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from fieldcrm import __version__
+from fieldcrm.server.api.routes import admin, auth, health, records, sync
+from fieldcrm.server.db import Database
+from fieldcrm.server.settings import ServerSettings
+
+access_log = logging.getLogger("fieldcrm.server.access")
+error_log = logging.getLogger("fieldcrm.server.error")
+
+
+class BodyLimit:
+    """Refuses request bodies over the limit with 413, before reading them all."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        too_big = JSONResponse({"detail": f"request too large (limit {self.max_bytes} bytes)"}, status_code=413)
+        if declared is not None:
+            try:
+                if int(declared) > self.max_bytes:
+                    return await too_big(scope, receive, send)
+            except ValueError:
+                return await JSONResponse({"detail": "bad Content-Length"}, status_code=400)(scope, receive, send)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    # Raised inside the route's body read: answered as a 413.
+                    raise StarletteHTTPException(413, f"request too large (limit {self.max_bytes} bytes)")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _first_problem(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "the request is not valid"
+    first = errors[0]
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    message = first.get("msg", "is not valid")
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{where}: {message}{more}" if where else f"{message}{more}"
+
+
+def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
+    database = db or Database(settings.db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        database.dispose()
+
+    app = FastAPI(title="fieldcrm server", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = database
+
+    for module in (health, auth, sync, records, admin):
+        app.include_router(module.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        return JSONResponse({"detail": _first_problem(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        reference = uuid.uuid4().hex[:12]
+        error_log.exception("internal error %s on %s %s", reference, request.method, request.url.path)
+        return JSONResponse({"detail": f"internal error, reference {reference}"}, status_code=500)
+
+    @app.middleware("http")
+    async def _access(request: Request, call_next):
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            access_log.info(orjson.dumps({
+                "method": request.method, "path": request.url.path, "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "client": request.client.host if request.client else None,
+            }).decode())
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory uvicorn workers call: settings come from the environment."""
+    return create_app(ServerSettings.from_env())

@@ -1,0 +1,29 @@
+"""Server fixtures: every test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.postgres import pg_database, require_postgres
+from tests.support.server import seed_small_org, start_server
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'server.sqlite'}"
+        return
+    require_postgres()
+    with pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def server(db_url, tmp_path):
+    with start_server(db_url, tmp_path=tmp_path) as process:
+        yield process
+
+
+@pytest.fixture
+def org(server):
+    return seed_small_org(server.db_url)
