@@ -28,7 +28,9 @@ from fieldcrm.erp.tryton_rpc import TrytonClient, TrytonSettings
 
 T = TypeVar("T")
 
-ALL = ("active", "in", [True, False])  # archived records too
+# Archived records too, in sub-domains as well: Tryton adds ("active", "=", True)
+# to every nested domain list that does not name "active" itself.
+WITH_ARCHIVED = {"active_test": False}
 
 
 class TrytonConnector:
@@ -84,8 +86,9 @@ class TrytonConnector:
         if not ids:
             return {}
         rows = self.client.model(
-            "party.party", "search_read", [("id", "in", ids), ALL], 0, None, None,
-            ["credit_limit_amount", "credit_amount", "receivable", "currency.code"])
+            "party.party", "search_read", [("id", "in", ids)], 0, None, None,
+            ["credit_limit_amount", "credit_amount", "receivable", "currency.code"],
+            context=WITH_ARCHIVED)
         result = {}
         for row in rows:
             limit = _decimal_or_none(row, "credit_limit_amount")
@@ -141,11 +144,11 @@ class TrytonConnector:
         stamps: dict[int, dt.datetime] = {}
         last_id = 0
         while True:
-            domain: list[Any] = [ALL, ("id", ">", last_id)]
+            domain: list[Any] = [("id", ">", last_id)]
             if since is not None:
                 domain.append(changed_since(since))
             rows = self.client.model(model, "search_read", domain, 0, self.page_size,
-                                     [("id", "ASC")], fields)
+                                     [("id", "ASC")], fields, context=WITH_ARCHIVED)
             if not isinstance(rows, list):
                 raise ErpProtocolError(f"the ERP sent {type(rows).__name__} for {model}")
             for row, (record, stamp) in zip(rows, convert(rows)):
@@ -224,8 +227,8 @@ class TrytonConnector:
         last_id = 0
         page = 10_000
         while True:
-            ids = self.client.model(model, "search", [ALL, ("id", ">", last_id)], 0,
-                                    page, [("id", "ASC")])
+            ids = self.client.model(model, "search", [("id", ">", last_id)], 0,
+                                    page, [("id", "ASC")], context=WITH_ARCHIVED)
             if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
                 raise ErpProtocolError(f"the ERP sent unreadable ids for {model}")
             refs.update(str(i) for i in ids)

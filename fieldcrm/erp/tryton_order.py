@@ -30,7 +30,7 @@ from fieldcrm.erp.connector import (
 )
 from fieldcrm.erp.tryton_rpc import TrytonClient
 
-_ALL = ("active", "in", [True, False])
+_WITH_ARCHIVED = {"active_test": False}
 _STATUS_FIELDS = ["reference", "number", "state", "untaxed_amount", "tax_amount",
                   "total_amount", "currency.code"]
 _ACCEPTED = {OrderState.PROCESSING, OrderState.DONE}
@@ -80,8 +80,8 @@ class OrderWriter:
     def _sale_values(self, order: OrderRequest) -> dict[str, Any]:
         party = _int_ref(order.customer_erp_ref)
         rows = self.client.model(
-            "party.party", "search_read", [("id", "=", party), _ALL], 0, 1, None,
-            ["name", "active", "addresses"]) if party else []
+            "party.party", "search_read", [("id", "=", party)], 0, 1, None,
+            ["name", "active", "addresses"], context=_WITH_ARCHIVED) if party else []
         if not rows:
             raise ErpRejected(
                 f"Order {order.crm_order_id}: the ERP does not know customer "
@@ -142,8 +142,8 @@ class OrderWriter:
         ids = {ref: _int_ref(ref) for ref in refs}
         rows = self.client.model(
             "product.product", "search_read",
-            [("id", "in", [i for i in ids.values() if i]), _ALL], 0, None, None,
-            ["rec_name", "active", "salable"])
+            [("id", "in", [i for i in ids.values() if i])], 0, None, None,
+            ["rec_name", "active", "salable"], context=_WITH_ARCHIVED)
         by_id = {row["id"]: row for row in rows}
         unknown = sorted(ref for ref, i in ids.items() if i not in by_id)
         if unknown:
@@ -169,8 +169,11 @@ class OrderWriter:
         try:
             self.client.model("sale.sale", name, [sale])
         except ErpRejected as exc:
-            raise ErpRejected(f"The ERP did not accept order {order.crm_order_id}: "
-                              f"{exc.message}", warning=exc.warning) from exc
+            if name == "process":
+                why = f"The ERP confirmed order {order.crm_order_id} but cannot process it"
+            else:
+                why = f"The ERP did not accept order {order.crm_order_id}"
+            raise ErpRejected(f"{why}: {exc.message}", warning=exc.warning) from exc
 
     def _ensure_processing(self, order: OrderRequest, sale: int) -> OrderStatus:
         """Confirming queues the processing; see that it happened, or why not."""
