@@ -1,0 +1,159 @@
+"""How the desktop app names and lists each record type: declared as data.
+
+Titles are translated when asked for (``QCoreApplication.translate``), so a
+language change needs no restart of this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication
+
+from fieldcrm.ui.changes import Change
+from fieldcrm.ui.lazy_table import CENTER, LEFT, RIGHT, Column
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Entities", text)
+
+
+def money(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return str(value)
+
+
+def when(value: Any) -> str:
+    """A stored UTC timestamp as local 'YYYY-MM-DD HH:MM'."""
+    if not value:
+        return ""
+    from fieldcrm.storage.types import parse_timestamp
+
+    return parse_timestamp(str(value)).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def yes_no(value: Any) -> str:
+    return _t("yes") if value else ""
+
+
+def choice(value: Any) -> str:
+    return "" if value is None else str(value).replace("_", " ")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    title: str  # untranslated; translated when the list is built
+    width: int = 120
+    align: Any = LEFT
+    formatter: Callable[[Any], str] | None = None
+    sortable: bool = True
+
+    def column(self) -> Column:
+        return Column(self.key, _t(self.title), self.width, self.align, self.formatter, self.sortable)
+
+
+@dataclass(frozen=True)
+class EntityUi:
+    entity: str
+    singular: str
+    plural: str
+    change: Change
+    columns: tuple[ColumnSpec, ...]
+    #: The choice field offered as a quick filter in the list, if any.
+    quick_filter: str | None = None
+
+    def title(self) -> str:
+        return _t(self.singular)
+
+    def title_plural(self) -> str:
+        return _t(self.plural)
+
+
+ACCOUNT_NAME = ColumnSpec("account_name", "Account", 220, sortable=False)
+OWNER_NAME = ColumnSpec("owner_name", "Owner", 140, sortable=False)
+
+ENTITY_UI: dict[str, EntityUi] = {e.entity: e for e in (
+    EntityUi("account", "Account", "Accounts", Change.ACCOUNTS, (
+        ColumnSpec("name", "Name", 260),
+        ColumnSpec("type", "Type", 90, formatter=choice),
+        ColumnSpec("city", "City", 140),
+        ColumnSpec("industry", "Industry", 140),
+        ColumnSpec("phone", "Phone", 130),
+        ColumnSpec("credit_limit", "Credit limit", 110, RIGHT, money),
+        ColumnSpec("erp_blocked", "Blocked", 70, CENTER, yes_no),
+    ), quick_filter="type"),
+    EntityUi("contact", "Contact", "Contacts", Change.CONTACTS, (
+        ColumnSpec("last_name", "Last name", 150),
+        ColumnSpec("first_name", "First name", 130),
+        ACCOUNT_NAME,
+        ColumnSpec("title", "Title", 140),
+        ColumnSpec("email", "Email", 200),
+        ColumnSpec("phone", "Phone", 130),
+    )),
+    EntityUi("visit", "Visit", "Visits", Change.VISITS, (
+        ColumnSpec("planned_start", "Planned", 140, formatter=when),
+        ACCOUNT_NAME,
+        ColumnSpec("status", "Status", 100, formatter=choice),
+        ColumnSpec("objective", "Objective", 260),
+        OWNER_NAME,
+    ), quick_filter="status"),
+    EntityUi("activity", "Activity", "Activities", Change.ACTIVITIES, (
+        ColumnSpec("due_at", "Due", 140, formatter=when),
+        ColumnSpec("kind", "Kind", 80, formatter=choice),
+        ColumnSpec("subject", "Subject", 260),
+        ACCOUNT_NAME,
+        ColumnSpec("done", "Done", 60, CENTER, yes_no),
+    ), quick_filter="kind"),
+    EntityUi("opportunity", "Opportunity", "Opportunities", Change.OPPORTUNITIES | Change.PIPELINE, (
+        ColumnSpec("name", "Name", 240),
+        ACCOUNT_NAME,
+        ColumnSpec("stage", "Stage", 110, formatter=choice),
+        ColumnSpec("amount", "Amount", 110, RIGHT, money),
+        ColumnSpec("probability", "%", 50, RIGHT),
+        ColumnSpec("expected_close", "Expected close", 120),
+    ), quick_filter="stage"),
+    EntityUi("sales_order", "Order", "Orders", Change.ORDERS, (
+        ColumnSpec("order_date", "Date", 100),
+        ColumnSpec("kind", "Kind", 70, formatter=choice),
+        ACCOUNT_NAME,
+        ColumnSpec("status", "Status", 100, formatter=choice),
+        ColumnSpec("erp_number", "ERP number", 120),
+        ColumnSpec("erp_state", "ERP status", 110),
+        ColumnSpec("total", "Total", 110, RIGHT, money),
+    ), quick_filter="status"),
+    EntityUi("service_job", "Service job", "Service jobs", Change.JOBS, (
+        ColumnSpec("scheduled_start", "Scheduled", 140, formatter=when),
+        ColumnSpec("title", "Title", 240),
+        ACCOUNT_NAME,
+        ColumnSpec("priority", "Priority", 80, formatter=choice),
+        ColumnSpec("status", "Status", 100, formatter=choice),
+        ColumnSpec("technician_name", "Technician", 140, sortable=False),
+    ), quick_filter="status"),
+)}
+
+#: Child rows announce a change of their parent's kind.
+CHILD_CHANGES = {
+    "opportunity_line": Change.OPPORTUNITIES | Change.PIPELINE,
+    "sales_order_line": Change.ORDERS,
+    "job_checklist_item": Change.JOBS,
+    "job_part": Change.JOBS,
+    "job_time_entry": Change.JOBS,
+}
+
+
+def change_of(entity: str) -> Change:
+    """What the change bus announces after a write to ``entity``."""
+    ui = ENTITY_UI.get(entity)
+    return (ui.change if ui else CHILD_CHANGES.get(entity, Change.NONE)) | Change.SYNC
+
+
+def entity_title(entity: str) -> str:
+    ui = ENTITY_UI.get(entity)
+    return ui.title() if ui else entity.replace("_", " ")

@@ -1,0 +1,166 @@
+"""The main window: navigation, pages, search, status bar.
+
+It knows the pages only through :data:`fieldcrm.ui.views.PAGES` and records
+only through the :class:`Navigator`; opening a record is the opener's job.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QToolBar,
+    QWidget,
+)
+
+from fieldcrm.ui.actions import Actions, build_actions
+from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.opener import RecordOpener
+from fieldcrm.ui.search_box import GlobalSearch
+from fieldcrm.ui.status_bar import AppStatusBar
+from fieldcrm.ui.views import PAGE_BY_KEY, PAGES, page_title
+
+WINDOW_NAME = "main"
+CREATABLE = ("account", "contact", "visit", "activity", "opportunity", "sales_order", "service_job")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("main-window")
+        self.setWindowTitle(self.tr("fieldcrm"))
+        self.actions: Actions = build_actions(self)
+        self._pages: dict[str, QWidget] = {}
+        self._history: list[str] = []
+
+        self.nav = QListWidget(objectName="navigation")
+        self.nav.setMaximumWidth(200)
+        self.stack = QStackedWidget(objectName="pages")
+        for page in PAGES:
+            if page.in_navigation:
+                item = QListWidgetItem(page_title(page))
+                item.setData(Qt.ItemDataRole.UserRole, page.key)
+                self.nav.addItem(item)
+                if page.shortcut:
+                    go = QAction(self, shortcut=page.shortcut)
+                    go.triggered.connect(lambda _=False, k=page.key: self.show_page(k))
+                    self.addAction(go)
+        self.nav.currentItemChanged.connect(self._nav_changed)
+        split = QSplitter()
+        split.addWidget(self.nav)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        self.setCentralWidget(split)
+
+        self.search = GlobalSearch(ctx, overlay_parent=self)
+        self._build_toolbar_and_menus()
+        self.setStatusBar(AppStatusBar(ctx, self.actions.sync, self))
+        self.opener = RecordOpener(ctx, self)
+        self._connect()
+
+        if not ctx.prefs.restore_window(self, WINDOW_NAME):
+            self.resize(1280, 800)
+        start = ctx.prefs.get("ui/last_page")
+        self.show_page(start if start in PAGE_BY_KEY and PAGE_BY_KEY[start].in_navigation else "today")
+
+    # -- building -------------------------------------------------------------
+
+    def _build_toolbar_and_menus(self) -> None:
+        a = self.actions
+        bar = QToolBar(self.tr("Main"), objectName="main-toolbar", movable=False)
+        bar.addAction(a.back)
+        bar.addAction(a.new_record)
+        bar.addSeparator()
+        bar.addWidget(self.search)
+        bar.addSeparator()
+        bar.addAction(a.sync)
+        bar.addAction(a.sync_center)
+        self.addToolBar(bar)
+        menus = self.menuBar()
+        for title, items in ((self.tr("&File"), (a.new_record, a.sign_in, a.quit)),
+                             (self.tr("&Edit"), (a.undo, a.find)),
+                             (self.tr("&Log"), (a.log_call, a.log_visit, a.log_note)),
+                             (self.tr("&Sync"), (a.sync, a.sync_center))):
+            menu = menus.addMenu(title)
+            for act in items:
+                menu.addAction(act)
+
+    def _connect(self) -> None:
+        a, nav = self.actions, self.ctx.navigator
+        a.find.triggered.connect(self.search.focus)
+        a.undo.triggered.connect(self.ctx.edits.undo)
+        a.back.triggered.connect(self.go_back)
+        a.quit.triggered.connect(self.close)
+        a.new_record.triggered.connect(self._new_here)
+        self.ctx.edits.undo_available.connect(self._undo_changed)
+        self.ctx.edits.failed.connect(self.opener.show_error)
+        self.ctx.runner.error.connect(lambda exc, _h: self.opener.show_error(exc))
+        nav.show_page.connect(self.show_page)
+
+    # -- pages ------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page widget for ``key``, made the first time it is shown."""
+        widget = self._pages.get(key)
+        if widget is None:
+            widget = PAGE_BY_KEY[key].make(self.ctx)
+            self._pages[key] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def show_page(self, key: str, *, remember: bool = True) -> QWidget:
+        widget = self.page(key)
+        current = self.current_page_key()
+        if remember and current and current != key:
+            self._history = (self._history + [current])[-20:]
+        self.stack.setCurrentWidget(widget)
+        self.nav.blockSignals(True)
+        self.nav.clearSelection()
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+        self.actions.new_record.setEnabled(key in CREATABLE)
+        self.actions.back.setEnabled(bool(self._history))
+        if PAGE_BY_KEY[key].in_navigation:
+            self.ctx.prefs.set("ui/last_page", key)
+        return widget
+
+    def current_page_key(self) -> str | None:
+        current = self.stack.currentWidget()
+        return next((k for k, w in self._pages.items() if w is current), None)
+
+    def go_back(self) -> None:
+        if self._history:
+            self.show_page(self._history.pop(), remember=False)
+
+    def _nav_changed(self, item, _previous) -> None:
+        if item is not None:
+            self.show_page(item.data(Qt.ItemDataRole.UserRole))
+
+    def _new_here(self) -> None:
+        key = self.current_page_key()
+        if key in CREATABLE:
+            self.ctx.navigator.new_record.emit(key, {})
+
+    def _undo_changed(self, available: bool, text: str) -> None:
+        self.actions.undo.setEnabled(available)
+        self.actions.undo.setText(text or self.tr("&Undo"))
+
+    # -- closing ------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        self.ctx.prefs.save_window(self, WINDOW_NAME)
+        for widget in self._pages.values():
+            if hasattr(widget, "save_state"):
+                widget.save_state()
+        self.ctx.prefs.sync()
+        super().closeEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.search.results.isVisible():
+            self.search._place_results()
+

@@ -1,0 +1,37 @@
+"""The desktop app's settings: the shared table plus what the window keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fieldcrm.ui.settings import DEFAULTS, Setting, Settings
+
+APP_DEFAULTS: dict[str, Setting] = {
+    **DEFAULTS,
+    "lists/saved_filters": Setting(dict, {}, "Named filters per list: entity -> name -> query"),
+    "ui/last_page": Setting(str, "today", "The page shown when the app opens"),
+}
+
+SETTINGS_FILE = "fieldcrm-ui.ini"
+
+
+def open_prefs(profile_dir: Path, **kwargs: Any) -> Settings:
+    """The settings kept in the profile folder, beside the replica."""
+    return Settings.at(Path(profile_dir) / SETTINGS_FILE, defaults=APP_DEFAULTS, **kwargs)
+
+
+def saved_filters(prefs: Settings, entity: str) -> dict[str, dict]:
+    return dict(prefs.get("lists/saved_filters").get(entity, {}))
+
+
+def save_filter(prefs: Settings, entity: str, name: str, query: dict) -> None:
+    every = prefs.get("lists/saved_filters")
+    every.setdefault(entity, {})[name] = query
+    prefs.set("lists/saved_filters", every)
+
+
+def delete_filter(prefs: Settings, entity: str, name: str) -> None:
+    every = prefs.get("lists/saved_filters")
+    every.get(entity, {}).pop(name, None)
+    prefs.set("lists/saved_filters", every)

@@ -1,0 +1,166 @@
+"""One account on one page: ERP facts, contacts, history, deals, orders, jobs, visits."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from fieldcrm.services.view_account import account_overview
+from fieldcrm.ui.changes import Change
+from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.entities import choice, money, when
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+WATCHED = (Change.ACCOUNTS | Change.CONTACTS | Change.ACTIVITIES | Change.VISITS
+           | Change.OPPORTUNITIES | Change.ORDERS | Change.JOBS)
+
+Section = Sequence[tuple[str, str, Callable[[Any], str] | None]]
+
+
+class RecordTable(QTreeWidget):
+    """A small read-only table of related records; Enter or double-click opens one."""
+
+    def __init__(self, ctx: AppContext, entity: str, columns: Section, name: str):
+        super().__init__()
+        self.ctx, self.entity, self.columns = ctx, entity, columns
+        self.setObjectName(name)
+        self.setRootIsDecorated(False)
+        self.setAlternatingRowColors(True)
+        self.setUniformRowHeights(True)
+        self.setHeaderLabels([self.tr(title) for _k, title, _f in columns])
+        for i in range(len(columns) - 1):
+            self.setColumnWidth(i, 160 if i else 220)
+        self.itemActivated.connect(self._open)
+
+    def show_rows(self, rows: list[dict]) -> None:
+        self.clear()
+        for row in rows:
+            item = QTreeWidgetItem([(f or (lambda v: "" if v is None else str(v)))(row.get(k))
+                                    for k, _t, f in self.columns])
+            item.setData(0, ID_ROLE, (row.get("entity", self.entity), row["id"]))
+            self.addTopLevelItem(item)
+
+    def _open(self, item: QTreeWidgetItem, _column: int) -> None:
+        self.ctx.navigator.open_record.emit(*item.data(0, ID_ROLE))
+
+
+class AccountView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("account-360")
+        self.account: Optional[dict] = None
+        self._account_id: Optional[str] = None
+
+        self.name = QLabel(objectName="account-name")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QLabel(objectName="account-details", wordWrap=True)
+        self.edit_button = QPushButton(self.tr("Edit"), objectName="edit-account")
+        self.edit_button.clicked.connect(
+            lambda: self._account_id and ctx.navigator.edit_record.emit("account", self._account_id))
+        actions = QHBoxLayout()
+        for key, text in (("log_call", self.tr("Log call")), ("log_visit", self.tr("Log visit")),
+                          ("log_note", self.tr("Add note"))):
+            button = QPushButton(text, objectName=key.replace("_", "-"))
+            button.clicked.connect(lambda _=False, k=key: getattr(self.window().actions, k).trigger())
+            actions.addWidget(button)
+        actions.addStretch()
+        actions.addWidget(self.edit_button)
+
+        self.erp_box = QFrame(objectName="erp-facts")
+        self.erp_box.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(self.erp_box)
+        grid.addWidget(QLabel(self.tr("<b>From the ERP</b> (read-only)")), 0, 0, 1, 4)
+        self.erp: dict[str, QLabel] = {}
+        for col, (key, title) in enumerate((("credit_limit", self.tr("Credit limit")),
+                                            ("credit_amount", self.tr("Receivable")),
+                                            ("erp_blocked", self.tr("Blocked")),
+                                            ("erp_ref", self.tr("ERP number")))):
+            grid.addWidget(QLabel(title), 1, col)
+            value = QLabel(objectName=f"erp-{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(value, 2, col)
+            self.erp[key] = value
+
+        self.tabs = QTabWidget(objectName="account-tabs")
+        self.contacts = RecordTable(ctx, "contact", (
+            ("last_name", "Last name", None), ("first_name", "First name", None),
+            ("title", "Title", None), ("email", "Email", None), ("phone", "Phone", None)), "contacts")
+        self.timeline = RecordTable(ctx, "activity", (
+            ("when", "When", when), ("kind", "Kind", choice), ("title", "Subject", None),
+            ("who", "By", None), ("detail", "Notes", None)), "timeline")
+        self.opportunities = RecordTable(ctx, "opportunity", (
+            ("name", "Name", None), ("stage", "Stage", choice), ("amount", "Amount", money),
+            ("expected_close", "Expected close", None)), "opportunities")
+        self.orders = RecordTable(ctx, "sales_order", (
+            ("order_date", "Date", None), ("kind", "Kind", choice), ("status", "Status", choice),
+            ("erp_number", "ERP number", None), ("erp_state", "ERP status", None),
+            ("total", "Total", money)), "orders")
+        self.jobs = RecordTable(ctx, "service_job", (
+            ("scheduled_start", "Scheduled", when), ("title", "Title", None),
+            ("status", "Status", choice), ("priority", "Priority", choice),
+            ("technician_name", "Technician", None)), "jobs")
+        self.visits = RecordTable(ctx, "visit", (
+            ("planned_start", "Planned", when), ("status", "Status", choice),
+            ("objective", "Objective", None), ("owner_name", "By", None)), "visits")
+        self._tab_titles = []
+        for table, title in ((self.contacts, self.tr("Contacts")), (self.timeline, self.tr("Timeline")),
+                             (self.opportunities, self.tr("Open opportunities")),
+                             (self.orders, self.tr("Orders")), (self.jobs, self.tr("Service jobs")),
+                             (self.visits, self.tr("Visits"))):
+            self.tabs.addTab(table, title)
+            self._tab_titles.append(title)
+
+        header = QVBoxLayout()
+        header.addWidget(self.name)
+        header.addWidget(self.details)
+        top = QHBoxLayout()
+        top.addLayout(header, 1)
+        top.addWidget(self.erp_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.tabs, 1)
+        ctx.bus.subscribe(WATCHED, lambda _c: self.reload(), owner=self)
+
+    def show_account(self, account_id: str) -> None:
+        self._account_id = account_id
+        if self.account is None or self.account["id"] != account_id:
+            self.name.setText(self.tr("<h2>Loading…</h2>"))
+        self.reload()
+
+    def reload(self) -> None:
+        if self._account_id:
+            self.ctx.call(account_overview, self._account_id, done=self._show, failed=self._failed)
+
+    def _show(self, data: dict) -> None:
+        if data["account"]["id"] != self._account_id:
+            return
+        a = self.account = data["account"]
+        self.name.setText(f"<h2>{a['name']}</h2>")
+        place = ", ".join(p for p in (a.get("street"), a.get("postal_code"), a.get("city"),
+                                      a.get("country")) if p)
+        facts = [choice(a.get("type")).capitalize(), a.get("industry") or "", place,
+                 a.get("phone") or "", a.get("email") or "", a.get("territory_name") or ""]
+        self.details.setText(" · ".join(f for f in facts if f))
+        erp = data["erp"]
+        self.erp["credit_limit"].setText(money(erp["credit_limit"]) or "—")
+        self.erp["credit_amount"].setText(money(erp["credit_amount"]) or "—")
+        blocked = self.erp["erp_blocked"]
+        blocked.setText(self.tr("Blocked") if erp["erp_blocked"] else self.tr("No"))
+        blocked.setStyleSheet("color: #b3261e; font-weight: bold;" if erp["erp_blocked"] else "")
+        self.erp["erp_ref"].setText(erp["erp_ref"] or self.tr("not in the ERP yet"))
+        sections = (self.contacts, self.timeline, self.opportunities, self.orders, self.jobs, self.visits)
+        keys = ("contacts", "timeline", "opportunities", "orders", "jobs", "visits")
+        for index, (table, key) in enumerate(zip(sections, keys)):
+            table.show_rows(data[key])
+            self.tabs.setTabText(index, f"{self._tab_titles[index]} ({len(data[key])})")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.name.setText(f"<h2>{self.tr('This account is no longer on this laptop.')}</h2>")
+

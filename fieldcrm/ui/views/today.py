@@ -1,0 +1,76 @@
+"""Today: the day's visits, jobs and tasks, what is overdue, what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from fieldcrm.services.view_today import plan_of_day
+from fieldcrm.ui.changes import Change
+from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.entities import choice, entity_title, when
+from fieldcrm.ui.views.account_360 import RecordTable
+
+WATCHED = Change.VISITS | Change.JOBS | Change.ACTIVITIES | Change.SYNC
+
+
+def _hour(value) -> str:
+    return when(value)[11:] if value else ""
+
+
+def _kind(entity: str) -> str:
+    return entity_title(entity)
+
+
+class TodayView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("today")
+        self.heading = QLabel(objectName="today-heading")
+        self.visits = RecordTable(ctx, "visit", (
+            ("planned_start", "Time", _hour), ("account_name", "Account", None),
+            ("objective", "Objective", None), ("status", "Status", choice)), "today-visits")
+        self.jobs = RecordTable(ctx, "service_job", (
+            ("scheduled_start", "Time", _hour), ("account_name", "Account", None),
+            ("title", "Job", None), ("status", "Status", choice)), "today-jobs")
+        self.tasks = RecordTable(ctx, "activity", (
+            ("due_at", "Due", _hour), ("kind", "Kind", choice), ("subject", "Subject", None),
+            ("account_name", "Account", None)), "today-tasks")
+        self.overdue = RecordTable(ctx, "activity", (
+            ("entity", "What", _kind), ("account_name", "Account", None),
+            ("label", "Title", None), ("since", "Since", when)), "today-overdue")
+        self.changes = RecordTable(ctx, "account", (
+            ("entity", "What", _kind), ("title", "Title", None), ("when", "Changed", when)),
+            "today-changes")
+        self.boxes: dict[str, QGroupBox] = {}
+        grid = QGridLayout()
+        for index, (key, title, table) in enumerate((
+                ("visits", self.tr("Visits"), self.visits), ("jobs", self.tr("Service jobs"), self.jobs),
+                ("tasks", self.tr("Tasks"), self.tasks), ("overdue", self.tr("Overdue"), self.overdue),
+                ("changes", self.tr("Changed since the last sync"), self.changes))):
+            box = QGroupBox(title, objectName=f"box-{key}")
+            QVBoxLayout(box).addWidget(table)
+            self.boxes[key] = box
+            grid.addWidget(box, index // 2, index % 2, 1, 2 if key == "changes" else 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(grid, 1)
+        ctx.bus.subscribe(WATCHED, lambda _c: self.reload(), owner=self)
+        self.reload()
+
+    def reload(self) -> None:
+        self.ctx.call(plan_of_day, dt.date.today(), done=self._show)
+
+    def _show(self, plan: dict) -> None:
+        day = dt.date.fromisoformat(plan["day"])
+        self.heading.setText(f"<h2>{self.tr('Today')} — {day.strftime('%A %d %B %Y')}</h2>")
+        for row in plan["overdue"]:
+            row["label"] = row.get("objective") or row.get("title") or row.get("subject") or ""
+            row["since"] = row.get("planned_start") or row.get("scheduled_start") or row.get("due_at")
+        for key, table in (("visits", self.visits), ("jobs", self.jobs), ("tasks", self.tasks),
+                           ("overdue", self.overdue), ("changes", self.changes)):
+            table.show_rows(plan[key])
+            title = self.boxes[key].title().split(" (")[0]
+            self.boxes[key].setTitle(f"{title} ({len(plan[key])})")
