@@ -78,6 +78,13 @@ class ListQuery:
     search: str = ""
 
 
+@dataclass(frozen=True)
+class _Ids:
+    ids: list[str]
+    positions: dict[str, int]
+    how: str  # "same", "reorder" (same rows, other order) or "reset"
+
+
 class LazyTableModel(QAbstractTableModel):
     """Table model over a list of ids whose rows are fetched page by page.
 
@@ -117,7 +124,7 @@ class LazyTableModel(QAbstractTableModel):
         self._placeholder = QCoreApplication.translate("LazyTableModel", "…")
 
         self._ids: list[str] = []
-        self._positions: dict[str, int] | None = None
+        self._positions: dict[str, int] = {}
         self._pages: OrderedDict[int, Mapping[str, Row]] = OrderedDict()
         self._stale: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
@@ -214,12 +221,12 @@ class LazyTableModel(QAbstractTableModel):
             self._ids_handle.cancel()
         self._loading = True
         if self._runner is None:
-            self._apply_ids(generation, list(self._fetch_ids(query)))
+            self._apply_ids(generation, self._query_ids(query, self._ids))
             return
         label = QCoreApplication.translate("LazyTableModel", "Loading list…")
         self._ids_handle = (
-            Op(self._fetch_ids, query, label=label)
-            .success(lambda ids: self._apply_ids(generation, list(ids)))
+            Op(self._query_ids, query, self._ids, label=label)
+            .success(lambda result: self._apply_ids(generation, result))
             .failure(self._fetch_failed)
             .run(self._runner)
         )
@@ -229,7 +236,7 @@ class LazyTableModel(QAbstractTableModel):
 
     def row_of(self, row_id: str) -> int:
         """The row showing ``row_id``, or -1."""
-        return self._position_map().get(row_id, -1)
+        return self._positions.get(row_id, -1)
 
     def row_data(self, row: int) -> Row | None:
         """The row's fields if its page is loaded (never fetches)."""
@@ -238,53 +245,62 @@ class LazyTableModel(QAbstractTableModel):
 
     # -- ids ------------------------------------------------------------
 
-    def _apply_ids(self, generation: int, ids: list[str]) -> None:
+    def _query_ids(self, query: ListQuery, old: list[str]) -> _Ids:
+        """Runs on the replica thread: fetch the ids and do the O(n) work of
+        comparing them with what is shown, so the GUI thread never does.
+        ``old`` is still current when the result is applied: only the newest
+        query's result is ever applied."""
+        ids = list(self._fetch_ids(query))
+        positions = {row_id: row for row, row_id in enumerate(ids)}
+        if ids == old:
+            how = "same"
+        elif len(ids) == len(old) and len(positions) == len(ids) and positions.keys() == set(old):
+            how = "reorder"
+        else:
+            how = "reset"
+        return _Ids(ids, positions, how)
+
+    def _apply_ids(self, generation: int, result: _Ids) -> None:
         if generation != self._generation:
             return
         self._loading = False
         self._ids_handle = None
-        old = self._ids
         for handle in self._in_flight.values():
             if handle is not None:
                 handle.cancel()
         self._in_flight.clear()
         self._wanted.clear()
-        if ids == old:
+        ids = result.ids
+        if result.how == "same":
             # Same rows in the same places: keep showing them, fetch afresh.
             self._stale = set(self._pages)
             if ids:
                 last = self.index(len(ids) - 1, len(self._columns) - 1)
                 self.dataChanged.emit(self.index(0, 0), last)
-        elif len(ids) == len(old) and set(ids) == set(old):
-            self._reorder(ids)
+        elif result.how == "reorder":
+            self._reorder(result)
         else:
             self.beginResetModel()
-            self._set_ids(ids)
+            self._set_ids(result)
             self.endResetModel()
         self.ids_loaded.emit(len(ids))
 
-    def _set_ids(self, ids: list[str]) -> None:
-        self._ids = ids
-        self._positions = None
+    def _set_ids(self, result: _Ids) -> None:
+        self._ids = result.ids
+        self._positions = result.positions
         self._pages.clear()
         self._stale.clear()
 
-    def _reorder(self, ids: list[str]) -> None:
+    def _reorder(self, result: _Ids) -> None:
         """Same rows, new order (a sort): selection and current row follow ids."""
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         kept = [(self._ids[i.row()], i.column()) for i in before]
-        self._set_ids(ids)
+        self._set_ids(result)
         if before:
-            positions = self._position_map()
-            after = [self.index(positions[row_id], column) for row_id, column in kept]
+            after = [self.index(result.positions[row_id], column) for row_id, column in kept]
             self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
-
-    def _position_map(self) -> dict[str, int]:
-        if self._positions is None:
-            self._positions = {row_id: row for row, row_id in enumerate(self._ids)}
-        return self._positions
 
     # -- pages ------------------------------------------------------------
 
