@@ -19,6 +19,7 @@ def test_replica_ops_run_in_submission_order_on_one_background_thread(qtbot, run
 
     def record(i, delay):
         time.sleep(delay)
+        assert runner.is_replica_thread()
         ran.append((i, threading.get_ident()))
         return i
 
@@ -32,6 +33,7 @@ def test_replica_ops_run_in_submission_order_on_one_background_thread(qtbot, run
     threads = {ident for _, ident in ran}
     assert len(threads) == 1
     assert threads != {threading.get_ident()}
+    assert not runner.is_replica_thread()
 
 
 def test_callbacks_run_on_the_gui_thread(qtbot, runner):
