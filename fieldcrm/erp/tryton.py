@@ -43,6 +43,9 @@ class TrytonConnector:
     """
 
     page_size = 500
+    #: At most this many (id, stamp) pairs ride in a cursor; beyond it, the
+    #: oldest rows of the overlap window may be delivered a second time.
+    max_seen = 5000
 
     def __init__(self, settings: TrytonSettings, *,
                  overlap: dt.timedelta = dt.timedelta(minutes=10),
@@ -160,8 +163,9 @@ class TrytonConnector:
             last_id = rows[-1]["id"]
         new_mark = max([mark, *stamps.values()], key=lambda d: d or dt.datetime.min)
         keep_from = new_mark - self.overlap if new_mark else None
-        window = {rid: stamp for rid, stamp in stamps.items()
-                  if keep_from is not None and stamp >= keep_from}
+        recent = sorted(((stamp, rid) for rid, stamp in stamps.items()
+                         if keep_from is not None and stamp >= keep_from), reverse=True)
+        window = {rid: stamp for stamp, rid in recent[:self.max_seen]}
         return ChangeBatch(tuple(delivered), _encode_cursor(new_mark, window))
 
     def _customers_from_rows(self, rows: list[dict[str, Any]]

@@ -12,7 +12,7 @@ import datetime as dt
 import decimal
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +36,7 @@ class TrytonSettings:
     url: str  # e.g. "https://erp.example.com:8000"
     database: str
     user: str
-    password: str
+    password: str = field(repr=False)
     verify_tls: bool = True
     ca_bundle: str | None = None  # path to a PEM file for a private CA
     connect_timeout: float = 5.0
