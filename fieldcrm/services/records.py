@@ -129,8 +129,9 @@ class RecordService:
             raise ValidationError(errors, entity)
         with self.replica.read() as session:
             if search is not None:
-                ids = [h.id for h in fts.search(session.connection(), search, entities={entity}, limit=10_000)]
-                stmt = stmt.where(cls.id.in_(ids))
+                clause = fts.match_filter(cls, search)
+                if clause is not None:
+                    stmt = stmt.where(clause)
             if order_by:
                 col = getattr(cls, order_by.lstrip("-"))
                 stmt = stmt.order_by(col.desc() if order_by.startswith("-") else col)

@@ -79,6 +79,8 @@ class Replica:
         self._edit_sessions = sessionmaker(self._write_engine, class_=LocalEditSession, expire_on_commit=False)
         self._sync_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._user_id: Optional[str] = None
+        self._user_id_loaded = False
 
     @classmethod
     def open(cls, profile_dir: Optional[Path] = None) -> "Replica":
@@ -94,7 +96,7 @@ class Replica:
         """A transaction for a user's edit: rows and outbox commit together."""
         with self._edit_sessions() as session, session.begin():
             session.info[capture.CAPTURE] = True
-            session.info[capture.USER_ID] = self.get_state("user_id", session)
+            session.info[capture.USER_ID] = self._signed_in_user(session)
             yield session
 
     @contextmanager
@@ -108,6 +110,13 @@ class Replica:
         with self._read_sessions() as session, session.begin():
             yield session
 
+    def _signed_in_user(self, session: Session) -> Optional[str]:
+        # Read once: it only changes at sign-in, through set_state.
+        if not self._user_id_loaded:
+            self._user_id = self.get_state("user_id", session)
+            self._user_id_loaded = True
+        return self._user_id
+
     # -- small key/value state -------------------------------------------
     def get_state(self, key: str, session: Optional[Session] = None) -> Optional[str]:
         if session is None:
@@ -119,6 +128,8 @@ class Replica:
         if session is None:
             with self.sync_write() as s:
                 return self.set_state(key, value, s)
+        if key == "user_id":
+            self._user_id_loaded = False
         row = session.get(SyncState, key)
         if row is None:
             session.add(SyncState(key=key, value=value))
