@@ -26,7 +26,7 @@ def _command_modules():
     from fieldcrm.cli import records, status
 
     modules = [records, status]
-    for optional in ("fieldcrm.cli.sync", "fieldcrm.cli.app"):
+    for optional in ("fieldcrm.cli.sync", "fieldcrm.cli.app", "fieldcrm.cli.selftest"):
         try:
             modules.append(__import__(optional, fromlist=["register"]))
         except ImportError:
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in _command_modules():
         module.register(sub)
+        if hasattr(module, "register_options"):  # top-level flags such as --self-test
+            module.register_options(parser)
     return parser
 
 
@@ -49,11 +51,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        handler: Optional[Callable] = getattr(args, "handler", None)
+        from fieldcrm.cli.selftest import logged_run, top_level_handler
+
+        handler: Optional[Callable] = top_level_handler(args) or getattr(args, "handler", None)
         if handler is None:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
-        return handler(args) or EXIT_OK
+        with logged_run(args):
+            return handler(args) or EXIT_OK
     except CliError as exc:
         print(str(exc), file=sys.stderr)
         return exc.code
