@@ -104,3 +104,24 @@ def move_account(session: Session, oplog: OpLog, account_id: str, territory_code
 def revoke_devices(session: Session, username: str, device_id: Optional[str] = None) -> int:
     user = user_by_name(session, username)
     return auth.revoke_devices(session, user.id, device_id)
+
+
+def set_territories(session: Session, oplog: OpLog, username: str, codes: Iterable[str],
+                    *, by: Optional[str] = None) -> list[str]:
+    """Make a user a member of exactly these territories.
+
+    Their laptop's subscription follows on its next pull: buckets of
+    territories they left are dropped there, new ones are downloaded.
+    """
+    user = user_by_name(session, username)
+    wanted = {territory_by_code(session, code).id for code in codes}
+    members = session.execute(select(TerritoryMember).where(TerritoryMember.user_id == user.id)).scalars().all()
+    for member in members:
+        if member.territory_id not in wanted:
+            from fieldcrm.server.rows import delete_row
+
+            delete_row(session, oplog, member, by=by)
+    have = {m.territory_id for m in members}
+    for territory_id in sorted(wanted - have):
+        _publish(session, oplog, TerritoryMember(id=new_id(), territory_id=territory_id, user_id=user.id), by=by)
+    return sorted(codes)

@@ -3,6 +3,7 @@
     fieldcrm-server [--db URL] init
     fieldcrm-server territory add CODE --name NAME [--parent CODE] [--manager USERNAME]
     fieldcrm-server user add USERNAME --role ROLE [--territory CODE ...] [--manager USERNAME] --password-stdin
+    fieldcrm-server user territories USERNAME [--territory CODE ...]
     fieldcrm-server account move ACCOUNT_ID --territory CODE
     fieldcrm-server seed-demo [--accounts N] [--seed S]
     fieldcrm-server serve [--host 127.0.0.1] [--port 8765] [--workers N]
@@ -56,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     u_add.add_argument("--name", help="display name (default: the username)")
     u_add.add_argument("--password-stdin", action="store_true", required=True,
                        help="read the password from the first line of stdin")
+
+    u_terr = user.add_parser("territories", help="set the territories a user belongs to")
+    u_terr.add_argument("username")
+    u_terr.add_argument("--territory", action="append", default=[], metavar="CODE")
 
     account = sub.add_parser("account", help="manage accounts").add_subparsers(dest="action", required=True)
     a_move = account.add_parser("move", help="move an account (and its rows) to another territory")
@@ -136,6 +141,9 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
             t = _admin_write(db, admin.add_territory, code=args.code, name=args.name,
                              parent=args.parent, manager=args.manager)
             print(f"territory {t.code} added ({t.id})")
+        elif args.command == "user" and args.action == "territories":
+            codes = _admin_write(db, admin.set_territories, args.username, args.territory)
+            print(f"user {args.username} now belongs to: {', '.join(codes) or 'no territory'}")
         elif args.command == "user":
             password = _read_password()
             u = _admin_write(db, admin.add_user, username=args.username, role=args.role, password=password,

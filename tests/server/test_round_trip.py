@@ -4,25 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from tests.support.pages import cursors_of, rows_of
 from tests.support.server import login
-
-
-def rows_of(page: dict, entity: str) -> dict[str, dict]:
-    """Every row of an entity in a pull response, keyed by id."""
-    out = {}
-    for bucket in page["buckets"]:
-        block = bucket["puts"].get(entity)
-        if block:
-            for values in block["rows"]:
-                row = dict(zip(block["columns"], values))
-                out[row["id"]] = row
-    return out
-
-
-def cursors_of(page: dict, cursors: dict | None = None) -> dict:
-    cursors = dict(cursors or {})
-    cursors.update({b["bucket"]: b["cursor"] for b in page["buckets"]})
-    return cursors
 
 
 def test_a_created_account_comes_back_on_the_next_pull(server, org):
