@@ -71,6 +71,8 @@ def _phone_fragment(rng: random.Random, row: tuple) -> str:
 def _matches(conn, text: str) -> dict[str, int]:
     query = search.fts_query(text)
     out = {}
+    if query is None:
+        return out
     for cls in search.SEARCHABLE:
         f = cls.__tablename__ + "_fts"
         n = conn.exec_driver_sql(f"SELECT count(*) FROM {f} WHERE {f} MATCH ?", (query,)).scalar_one()
@@ -95,6 +97,8 @@ def run(accounts: int, seed: int) -> dict:
                 timed.append((watch.wall_ms, watch.cpu_ms, kind, text))
             floor = []
             for _, text in queries:
+                if search.fts_query(text) is None:
+                    continue  # too short to search: search() returns at once
                 with Stopwatch() as watch:
                     conn.exec_driver_sql(
                         "SELECT account.id FROM account_fts JOIN account ON account.rowid = account_fts.rowid "

@@ -99,15 +99,14 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 def fts_query(user_text: str) -> str | None:
     """Turn what a person typed into a safe FTS5 prefix query (None if empty).
 
-    One-letter words are left out when a longer word is present: the prefix
-    index starts at two letters, and "J Smi" is found by "Smi" alone at a
-    fraction of the cost.
+    One-letter Latin words are left out: the prefix index starts at two
+    letters, "J Smi" is found by "Smi" alone at a fraction of the cost, and a
+    lone "S" would match most of the replica. (A single CJK character is a
+    word and is kept.)
     """
-    tokens = _TOKEN.findall(user_text)
+    tokens = [t for t in _TOKEN.findall(user_text) if len(t) > 1 or not t.isascii()]
     if not tokens:
         return None
-    if any(len(t) > 1 for t in tokens):
-        tokens = [t for t in tokens if len(t) > 1]
     return " ".join(f'"{t}"*' for t in tokens)
 
 

@@ -26,3 +26,12 @@ def test_odd_input_is_not_an_error(records):
     for text in ['"', "AND OR NOT", "acme*", "(", "", "   ", "NEAR(a b)"]:
         records.search(text)  # never raises
     assert [h.title for h in records.search("acme*")] == ["Acme"]
+
+
+def test_one_letter_words_do_not_flood_the_results(records):
+    a = records.create("account", {"name": "Smith Fabrication", "city": "San Francisco"})
+    records.create("account", {"name": "Other Works", "city": "Seattle"})
+    assert records.search("S") == []  # too short to mean anything yet
+    assert [h.id for h in records.search("J Smi")] == [a["id"]]
+    cjk = records.create("account", {"name": "精芯科技有限公司"})
+    assert [h.id for h in records.search("精")] == [cjk["id"]]
