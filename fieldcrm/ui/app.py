@@ -36,6 +36,7 @@ def make_context(replica: Replica, profile_dir: Optional[Path] = None, *, site=N
 
 def close_context(ctx: AppContext) -> None:
     """Let queued saves finish, then stop the workers."""
+    ctx.closed = True
     ctx.runner.shutdown()
     ctx.prefs.sync()
 
@@ -66,6 +67,7 @@ def run_app(profile_dir: Optional[Path] = None, *, on_window=None) -> int:
     if on_window is not None:
         on_window(window)
     window.show()
+    window.sync.start()
     try:
         return app.exec()
     finally:

@@ -42,6 +42,7 @@ class AppContext:
     navigator: Navigator = field(default_factory=Navigator)
     site: Any = None  # fieldcrm.config.Settings, when loaded
     edits: Any = None  # fieldcrm.ui.edits.EditHistory, set by the app
+    closed: bool = False  # set when the app shuts down: late timers start nothing
 
     @property
     def records(self) -> RecordService:
@@ -55,7 +56,11 @@ class AppContext:
         failed: Optional[Callable[[BaseException], None]] = None,
         label: str = "",
     ):
-        """Run ``fn(replica, *args)`` on the replica thread; ``done(result)`` after."""
+        """Run ``fn(replica, *args)`` on the replica thread; ``done(result)`` after.
+
+        Once the app is closing, nothing new starts (returns None)."""
+        if self.closed:
+            return None
         op = Op(fn, self.replica, *args, label=label)
         if done is not None:
             op.success(done)

@@ -18,6 +18,7 @@ from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.opener import RecordOpener
 from fieldcrm.ui.search_box import GlobalSearch
 from fieldcrm.ui.status_bar import AppStatusBar
+from fieldcrm.ui.sync_ui import SyncUi
 from fieldcrm.ui.views import PAGE_BY_KEY, PAGES, page_title
 
 WINDOW_NAME = "main"
@@ -25,7 +26,7 @@ CREATABLE = ("account", "contact", "visit", "activity", "opportunity", "sales_or
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, sync_controller=None):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("main-window")
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar_and_menus()
         self.setStatusBar(AppStatusBar(ctx, self.actions.sync, self))
         self.opener = RecordOpener(ctx, self)
+        self.sync = SyncUi(ctx, self, sync_controller)
         self._connect()
 
         if not ctx.prefs.restore_window(self, WINDOW_NAME):
@@ -152,6 +154,7 @@ class MainWindow(QMainWindow):
     # -- closing ------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:
+        self.sync.controller.stop()
         self.ctx.prefs.save_window(self, WINDOW_NAME)
         for widget in self._pages.values():
             if hasattr(widget, "save_state"):

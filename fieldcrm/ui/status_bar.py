@@ -62,7 +62,8 @@ class AppStatusBar(QStatusBar):
             "online": self.tr("● Online"),
             "offline": self.tr("○ Offline"),
             "syncing": self.tr("⟳ Syncing…"),
-            "signed_out": self.tr("⚠ Sign in again"),
+            "signed_out": self.tr("○ Not signed in — <a href='sign-in'>Sign in</a>"),
+            "sign_in_again": self.tr("⚠ <a href='sign-in'>Sign in again</a>"),
         }
         self.online.setText(texts.get(state, state))
         self.online.setToolTip(detail)

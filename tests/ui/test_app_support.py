@@ -74,6 +74,7 @@ def window(qtbot, demo_replica, tmp_path):
     yield win
     for form in list(win.opener.forms):
         form.done(0)
+    win.close()
     close_context(ctx)
 
 
