@@ -80,3 +80,62 @@ def server_row():
 @pytest.fixture
 def page():
     return _page
+
+
+# -- a real server process and laptops talking to it ----------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def server_db(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'server.sqlite'}"
+        return
+    from tests.support.postgres import pg_database, require_postgres
+
+    require_postgres()
+    with pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def server(server_db, tmp_path):
+    from tests.support.server import start_server
+
+    with start_server(server_db, tmp_path=tmp_path) as process:
+        yield process
+
+
+@pytest.fixture
+def org(server):
+    from tests.support.server import seed_small_org
+
+    return seed_small_org(server.db_url)
+
+
+@pytest.fixture
+def keyring_env(tmp_path, monkeypatch) -> dict:
+    """keyrings.alt's file backend in a temporary XDG_DATA_HOME, chosen explicitly."""
+    env = {"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+           "XDG_DATA_HOME": str(tmp_path / "xdg-data"), "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+           "FIELDCRM_SITE_CONFIG": str(tmp_path / "site.toml")}
+    (tmp_path / "site.toml").write_text("")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture
+def laptops(tmp_path, server, keyring_env):
+    from tests.sync.laptops import Laptop
+
+    made = []
+
+    def make(username: str, password: str, name: str | None = None) -> "Laptop":
+        laptop = Laptop(tmp_path / (name or f"laptop-{len(made)}-{username}"), server.url, keyring_env)
+        laptop.login(username, password)
+        made.append(laptop)
+        return laptop
+
+    yield make
+    for laptop in made:
+        laptop.close()
