@@ -10,7 +10,9 @@ For each period, in one currency:
 Quota: ``TerritoryMember.quota`` is a rep's yearly quota in that territory
 (set on the server by the manager, or seeded); a month's share is a twelfth,
 a quarter's a quarter. A territory's quota is the sum over its members and
-its sub-territories.
+its sub-territories. Quotas carry no currency of their own (they are in the
+currency the rep sells in), so the roll-up in a currency lists the reps and
+territories that have deals in it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ class Period:
         if self.unit == "month":
             return self.first.strftime("%Y-%m")
         return f"{self.first.year} Q{(self.first.month - 1) // 3 + 1}"
+
+    @property
+    def short_label(self) -> str:
+        """"Mar 25", "Q2 25": fits under a chart's bar."""
+        if self.unit == "month":
+            return self.first.strftime("%b %y")
+        return f"Q{(self.first.month - 1) // 3 + 1} {self.first:%y}"
 
     def holds(self, day: Optional[dt.date]) -> bool:
         return day is not None and self.first <= day <= self.last
@@ -160,8 +169,8 @@ def _grouped(rows, members, share: int, by: str) -> tuple[dict[str, Decimal], di
 
 def _by_rep(rows, members, names, period: Period, share: int) -> list[RollupRow]:
     quota, deals = _grouped(rows, members, share, "owner_id")
-    out = [RollupRow(user, names.get(user, user), quota.get(user, ZERO), *_sum(deals.get(user, []), period))
-           for user in set(quota) | set(deals)]
+    out = [RollupRow(user, names.get(user, user), quota.get(user, ZERO), *_sum(group, period))
+           for user, group in deals.items()]
     return sorted(out, key=lambda r: r.name.lower())
 
 
@@ -193,7 +202,7 @@ def _by_territory(rows, members, territories, period: Period, share: int) -> lis
 
     def walk(tid: Optional[str], depth: int) -> None:
         for t in children.get(tid, []):
-            if t.id in quota or t.id in sums:
+            if t.id in sums:
                 out.append(RollupRow(t.id, t.name, quota.get(t.id, ZERO), *sums.get(t.id, [ZERO] * 3), depth=depth))
             walk(t.id, depth + 1)
 

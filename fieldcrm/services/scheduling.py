@@ -26,7 +26,6 @@ from fieldcrm.routing import (
 )
 from fieldcrm.routing.model import Visit as RouteVisit
 from fieldcrm.routing.travel import road_distance_m, travel_seconds
-from fieldcrm.storage.reference import User
 from fieldcrm.storage.replica import Replica
 from fieldcrm.storage.sales import Account, Visit
 from fieldcrm.storage.service import ServiceJob
@@ -62,13 +61,6 @@ class Entry:
     def fixed(self) -> bool:
         """Already under way or over: the optimiser leaves it where it is."""
         return self.status in (FIXED_JOB if self.entity == "service_job" else FIXED_VISIT)
-
-
-@dataclass(frozen=True)
-class Person:
-    id: str
-    name: str
-    role: str
 
 
 @dataclass(frozen=True)
@@ -113,17 +105,6 @@ def schedule_entries(replica: Replica, start: dt.datetime, end: dt.datetime,
                              j.status, lat, lon, j.window_start, j.window_end))
     out.sort(key=lambda e: (e.start, e.id))
     return out
-
-
-def schedule_people(replica: Replica, *, manager_id: Optional[str] = None) -> list[Person]:
-    """Reps and technicians to show as rows of the dispatch board (a manager's team if given)."""
-    with replica.read() as session:
-        stmt = select(User.id, User.display_name, User.role).where(
-            User.role.in_(("rep", "technician")), User.active.is_(True))
-        if manager_id:
-            stmt = stmt.where(User.manager_id == manager_id)
-        rows = session.execute(stmt.order_by(User.role, User.display_name)).all()
-    return [Person(*r) for r in rows]
 
 
 def reschedule(replica: Replica, entity: str, row_id: str, start: dt.datetime, *,
