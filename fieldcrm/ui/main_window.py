@@ -36,7 +36,8 @@ class MainWindow(QMainWindow):
         self._history: list[str] = []
 
         self.nav = QListWidget(objectName="navigation")
-        self.nav.setMaximumWidth(200)
+        self.nav.setStyleSheet("QListWidget#navigation::item { padding: 6px 10px; }")
+        self.nav.setFixedWidth(180)
         self.stack = QStackedWidget(objectName="pages")
         for page in PAGES:
             if page.in_navigation:
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.nav)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
+        split.setSizes([180, 1100])
         split.setChildrenCollapsible(False)
         self.setCentralWidget(split)
 

@@ -129,8 +129,10 @@ class SyncCenter(QDialog):
         for button in self.buttons.values():
             button.setEnabled(change is not None)
         if change is None:
+            self.message.setStyleSheet("")
             self.message.setText(self.tr("Nothing needs your attention."))
             return
+        self.message.setStyleSheet("color: #b3261e;")
         conflict = change["kind"] == "conflict"
         self.buttons["keep_mine"].setVisible(conflict)
         self.buttons["take_theirs"].setVisible(conflict)

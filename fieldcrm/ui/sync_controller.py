@@ -67,6 +67,10 @@ class SyncController(QObject):
                 self._service_error = str(exc)
         return self._service
 
+    def use_service(self, service) -> None:
+        """Sync through ``service`` (e.g. one with a keyring chosen for a demo)."""
+        self._service, self._service_error = service, None
+
     def start(self) -> None:
         """Show the sign-in state and, when signed in, sync now and on a timer."""
         service = self.service

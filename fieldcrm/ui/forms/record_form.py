@@ -28,7 +28,8 @@ ERROR_STYLE = "color: #b3261e;"
 
 def field_label(name: str) -> str:
     text = name.removesuffix("_id").replace("_", " ")
-    return text[:1].upper() + text[1:]
+    text = text[:1].upper() + text[1:]
+    return text.replace("Erp ", "ERP ").replace(" erp ", " ERP ")
 
 
 class RecordForm(QDialog):
@@ -63,7 +64,7 @@ class RecordForm(QDialog):
             if info.server_owned:
                 editor.set_read_only(True)
                 label += " " + self.tr("(from the ERP)")
-            error = QLabel(objectName=f"error-{name}", wordWrap=True)
+            error = QLabel(objectName=f"error-{name}")
             error.setStyleSheet(ERROR_STYLE)
             error.hide()
             box = QVBoxLayout()
@@ -77,7 +78,9 @@ class RecordForm(QDialog):
         self.general_error.hide()
 
         holder = QWidget()
-        holder.setLayout(form)
+        column = QVBoxLayout(holder)
+        column.addLayout(form)
+        column.addStretch(1)  # spare height below the fields, never inside a message
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(holder)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)

@@ -44,6 +44,9 @@ class RecordTable(QTreeWidget):
                                     for k, _t, f in self.columns])
             item.setData(0, ID_ROLE, (row.get("entity", self.entity), row["id"]))
             self.addTopLevelItem(item)
+        for column in range(len(self.columns) - 1):
+            self.resizeColumnToContents(column)
+            self.setColumnWidth(column, min(max(self.columnWidth(column), 70), 260))
 
     def _open(self, item: QTreeWidgetItem, _column: int) -> None:
         self.ctx.navigator.open_record.emit(*item.data(0, ID_ROLE))
