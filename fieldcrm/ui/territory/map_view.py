@@ -1,0 +1,356 @@
+"""An offline map of accounts: a graticule, territory outlines and one dot per account.
+
+No tiles and no basemap: positions are projected equirectangularly (longitude
+scaled by the cosine of the data's middle latitude), so distances look right
+at territory scale. All accounts are painted by one item from prepared point
+lists, one per colour, so 100,000 accounts cost a few ``drawPoints`` calls.
+Zoom with the wheel or +/-, pan by dragging or with the arrow keys, select
+with Shift+drag.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional, Sequence
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QGraphicsItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QRubberBand, QStyleOptionGraphicsItem,
+)
+
+from fieldcrm.services.territory import AccountMap
+
+SCALE = 100.0  # scene units per degree of latitude
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+           "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d")
+
+
+def territory_colour(index: int) -> QColor:
+    return QColor("#9aa0a6") if index < 0 else QColor(PALETTE[index % len(PALETTE)])
+
+
+def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Andrew's monotone chain; the outline of a territory's accounts."""
+    pts = sorted(set(points))
+    if len(pts) <= 2:
+        return pts
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower, upper = [], []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+class Projection:
+    def __init__(self, mid_lat: float):
+        self.k = math.cos(math.radians(mid_lat))
+
+    def to_scene(self, lat: float, lon: float) -> QPointF:
+        return QPointF(lon * self.k * SCALE, -lat * SCALE)
+
+    def to_geo(self, point: QPointF) -> tuple[float, float]:
+        return -point.y() / SCALE, point.x() / (self.k * SCALE)
+
+
+def _dot(colour: QColor, pixels: float) -> QPen:
+    pen = QPen(colour, pixels, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    pen.setCosmetic(True)
+    return pen
+
+
+class AccountLayer(QGraphicsItem):
+    """Every account as a dot in its territory's colour; big open pipeline as a
+    larger dot, an overdue visit as a red ring, the selection highlighted."""
+
+    def __init__(self, data: AccountMap, projection: Projection, big_pipeline: float):
+        super().__init__()
+        self.data = data
+        self.xy = [projection.to_scene(a, o) for a, o in zip(data.lats, data.lons)]
+        groups: dict[int, list[QPointF]] = {}
+        for p, t in zip(self.xy, data.territory):
+            groups.setdefault(t, []).append(p)
+        self.groups = {t: QPolygonF(ps) for t, ps in groups.items()}
+        self.big = QPolygonF([p for p, v in zip(self.xy, data.pipeline) if v >= big_pipeline > 0])
+        self.overdue = QPolygonF([p for p, o in zip(self.xy, data.overdue) if o])
+        self.selected_poly = QPolygonF()
+        self.selected: set[int] = set()
+        self._bounds = QPolygonF(self.xy).boundingRect().adjusted(-5, -5, 5, 5) if self.xy else QRectF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def set_selected(self, indexes: set[int]) -> None:
+        self.selected = indexes
+        self.selected_poly = QPolygonF([self.xy[i] for i in sorted(indexes)])
+        self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        size = max(2.5, min(8.0, 2.0 + math.log2(max(lod, 1.0))))  # pixels: larger as one zooms in
+        if not self.big.isEmpty():
+            painter.setPen(_dot(QColor(20, 20, 20, 170), size * 2.2))
+            painter.drawPoints(self.big)
+        for index, points in self.groups.items():
+            painter.setPen(_dot(territory_colour(index), size))
+            painter.drawPoints(points)
+        if not self.overdue.isEmpty() and lod > 3:
+            ring = QPen(QColor("#d62728"), 1.2)
+            ring.setCosmetic(True)
+            painter.setPen(ring)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            r = size * 1.2 / max(lod, 1e-6)
+            for p in self.overdue:
+                if option.exposedRect.contains(p):
+                    painter.drawEllipse(p, r, r)
+        if not self.selected_poly.isEmpty():
+            painter.setPen(_dot(QColor("#ffd400"), size * 2.4))
+            painter.drawPoints(self.selected_poly)
+            painter.setPen(_dot(QColor("#111111"), size * 0.8))
+            painter.drawPoints(self.selected_poly)
+
+    def indexes_in(self, rect: QRectF) -> set[int]:
+        return {i for i, p in enumerate(self.xy) if rect.contains(p)}
+
+
+class AccountMapView(QGraphicsView):
+    """``selection_changed(account_ids)`` when the person selects with Shift+drag."""
+
+    selection_changed = Signal(list)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("account-map")
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setBackgroundBrush(QColor("#f4f1ea"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName(self.tr("Account map"))
+        self.layer: Optional[AccountLayer] = None
+        self.projection = Projection(0)
+        self._band: Optional[QRubberBand] = None
+        self._band_origin = None
+        self._route = None
+        self._navigated = False
+
+    # -- content -----------------------------------------------------------
+    def show_accounts(self, data: AccountMap, *, fit: bool = True) -> None:
+        scene = self.scene()
+        scene.clear()
+        self._route = None
+        if not len(data):
+            self.layer = None
+            return
+        lats = sorted(data.lats)
+        self.projection = Projection(lats[len(lats) // 2])
+        pipelines = sorted(v for v in data.pipeline if v > 0)
+        big = pipelines[int(len(pipelines) * 0.9)] if pipelines else 0.0
+        self.layer = AccountLayer(data, self.projection, big)
+        self._add_outlines(data)
+        scene.addItem(self.layer)
+        bounds = self.layer.boundingRect()
+        room = max(bounds.width(), bounds.height(), 100.0)
+        scene.setSceneRect(bounds.adjusted(-room, -room, room, room))  # room to pan past the edges
+        if fit:
+            self._navigated = False
+            self.fit_all()
+
+    def zoom_to(self, rect: QRectF) -> None:
+        self._navigated = True
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+
+    def fit_all(self) -> None:
+        if self.layer is not None:
+            self.fitInView(self.layer.boundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._navigated:
+            self.fit_all()
+
+    def _add_outlines(self, data: AccountMap) -> None:
+        members: dict[int, list[tuple[float, float]]] = {}
+        for p, t in zip(self.layer.xy, data.territory):
+            if t >= 0:
+                members.setdefault(t, []).append((p.x(), p.y()))
+        font = QFont()
+        font.setBold(True)
+        for t, points in members.items():
+            hull = convex_hull(points)
+            colour = territory_colour(t)
+            if len(hull) >= 3:
+                path = QPainterPath()
+                path.addPolygon(QPolygonF([QPointF(x, y) for x, y in hull]))
+                path.closeSubpath()
+                fill = QColor(colour)
+                fill.setAlpha(28)
+                pen = QPen(colour, 1.5)
+                pen.setCosmetic(True)
+                self.scene().addPath(path, pen, QBrush(fill)).setZValue(-1)
+            cx = sum(x for x, _ in points) / len(points)
+            cy = sum(y for _, y in points) / len(points)
+            label = QGraphicsSimpleTextItem(data.territories[t].name)
+            label.setFont(font)
+            label.setBrush(colour.darker(150))
+            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            label.setPos(cx, cy)
+            label.setZValue(2)
+            self.scene().addItem(label)
+
+    def show_route(self, stops: Sequence[tuple[float, float, str]]) -> None:
+        """Draw a day's route: numbered stops joined in driving order."""
+        if self._route is not None:
+            for item in self._route:
+                self.scene().removeItem(item)
+        self._route = []
+        if not stops:
+            return
+        if self.layer is None:
+            lats = sorted(s[0] for s in stops)
+            self.projection = Projection(lats[len(lats) // 2])
+        points = [self.projection.to_scene(lat, lon) for lat, lon, _ in stops]
+        path = QPainterPath(points[0])
+        for p in points[1:]:
+            path.lineTo(p)
+        pen = QPen(QColor("#0b5394"), 3)
+        pen.setCosmetic(True)
+        self._route.append(self.scene().addPath(path, pen))
+        for n, (p, (_lat, _lon, name)) in enumerate(zip(points, stops), start=1):
+            label = QGraphicsSimpleTextItem(f"{n} {name}")
+            label.setBrush(QColor("#0b5394"))
+            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            label.setPos(p)
+            label.setZValue(3)
+            self.scene().addItem(label)
+            self._route.append(label)
+        bounds = path.boundingRect()
+        if self.layer is None:
+            self.scene().setSceneRect(bounds.adjusted(-50, -50, 50, 50))
+        self.fitInView(bounds.adjusted(-5, -5, 5, 5), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def select_in(self, scene_rect: QRectF) -> list[str]:
+        if self.layer is None:
+            return []
+        indexes = self.layer.indexes_in(scene_rect)
+        self.layer.set_selected(indexes)
+        ids = [self.layer.data.ids[i] for i in sorted(indexes)]
+        self.selection_changed.emit(ids)
+        return ids
+
+    def select_ids(self, ids: set[str]) -> None:
+        if self.layer is not None:
+            self.layer.set_selected({i for i, a in enumerate(self.layer.data.ids) if a in ids})
+            self.selection_changed.emit([a for a in self.layer.data.ids if a in ids])
+
+    # -- navigation ----------------------------------------------------------
+    def zoom(self, factor: float) -> None:
+        current = self.transform().m11()
+        self._navigated = True
+        if 1e-3 < current * factor < 5e3:
+            self.scale(factor, factor)
+
+    def wheelEvent(self, event) -> None:
+        self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom(0.8)
+        elif key == Qt.Key.Key_0:
+            self._navigated = False
+            self.fit_all()
+        else:
+            super().keyPressEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and event.button() == Qt.MouseButton.LeftButton:
+            self._band_origin = event.position().toPoint()
+            self._band = self._band or QRubberBand(QRubberBand.Shape.Rectangle, self.viewport())
+            self._band.setGeometry(QRect(self._band_origin, QSize()))
+            self._band.show()
+            return
+        self._navigated = True
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._band_origin is not None:
+            self._band.setGeometry(QRect(self._band_origin, event.position().toPoint()).normalized())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._band_origin is not None:
+            rect = QRect(self._band_origin, event.position().toPoint()).normalized()
+            self._band.hide()
+            self._band_origin = None
+            self.select_in(self.mapToScene(rect).boundingRect())
+            return
+        super().mouseReleaseEvent(event)
+
+    # -- graticule -----------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawBackground(painter, rect)
+        lat_top, lon_left = self.projection.to_geo(rect.topLeft())
+        lat_bottom, lon_right = self.projection.to_geo(rect.bottomRight())
+        span = max(abs(lat_top - lat_bottom), 1e-6)
+        step = _nice_step(span / 6)
+        pen = QPen(QColor("#d8d2c4"), 1)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        lat = max(-90.0, math.floor(lat_bottom / step) * step)
+        while lat <= min(90.0, lat_top + step):
+            y = self.projection.to_scene(lat, 0).y()
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            lat += step
+        lon = math.floor(lon_left / step) * step
+        while lon <= lon_right + step:
+            x = self.projection.to_scene(0, lon).x()
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+            lon += step
+        self._grid = (step, lat_bottom, lat_top, lon_left, lon_right)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        grid = getattr(self, "_grid", None)
+        if not grid:
+            return
+        step, lat_bottom, lat_top, lon_left, lon_right = grid
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(QColor("#8a8170"))
+        decimals = max(0, -int(math.floor(math.log10(step)))) if step < 1 else 0
+        lat = max(-90.0, math.floor(lat_bottom / step) * step)
+        while lat <= min(90.0, lat_top):
+            y = self.mapFromScene(self.projection.to_scene(lat, 0)).y()
+            painter.drawText(4, y - 2, f"{abs(lat):.{decimals}f}°{'N' if lat >= 0 else 'S'}")
+            lat += step
+        lon = math.floor(lon_left / step) * step
+        while lon <= lon_right:
+            x = self.mapFromScene(self.projection.to_scene(0, lon)).x()
+            painter.drawText(x + 3, self.viewport().height() - 4, f"{abs(lon):.{decimals}f}°{'E' if lon >= 0 else 'W'}")
+            lon += step
+        painter.restore()
+
+
+def _nice_step(raw: float) -> float:
+    exponent = math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * 10 ** exponent >= raw:
+            return m * 10 ** exponent
+    return 10 ** (exponent + 1)

@@ -1,0 +1,117 @@
+"""The territory map and list as a manager uses them: see the KPIs, select
+accounts on the map, preview a move, apply it and find it in the outbox."""
+
+import json
+import shutil
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from sqlalchemy import select
+
+from fieldcrm.storage.local import OutboxEntry
+from fieldcrm.storage.registry import entity_class
+from fieldcrm.storage.replica import REPLICA_FILE, Replica
+from fieldcrm.ui.changes import ChangeBus
+from fieldcrm.ui.territory.view import TerritoryView
+
+# North: three accounts in a row (west to east); South: one, far away.
+ACCOUNTS = [("a1", "north", "ann", 52.50, 13.30), ("a2", "north", "ann", 52.50, 13.40),
+            ("a3", "north", "ann", 52.50, 13.50), ("b1", "south", "sam", 48.10, 11.50)]
+
+
+def insert(replica, entity, **values):
+    with replica.sync_write() as s:
+        s.add(entity_class(entity)(**values))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("territory-view")
+    r = Replica.open(folder)
+    insert(r, "user", id="mgr", username="mgr", display_name="Maria", role="manager")
+    insert(r, "user", id="ann", username="ann", display_name="Ann", role="rep", manager_id="mgr")
+    insert(r, "user", id="sam", username="sam", display_name="Sam", role="rep", manager_id="mgr")
+    insert(r, "territory", id="north", code="N", name="North", manager_id="mgr")
+    insert(r, "territory", id="south", code="S", name="South", manager_id="mgr")
+    insert(r, "territory_member", id="m1", territory_id="north", user_id="ann")
+    insert(r, "territory_member", id="m2", territory_id="south", user_id="sam")
+    for aid, tid, owner, lat, lon in ACCOUNTS:
+        insert(r, "account", id=aid, name=aid.upper(), territory_id=tid, owner_id=owner, lat=lat, lon=lon)
+    insert(r, "opportunity", id="o3", account_id="a3", owner_id="ann", name="Deal", stage="proposal",
+           amount=Decimal(5000), currency="EUR", probability=50)
+    r.close()
+    return folder / REPLICA_FILE
+
+
+@pytest.fixture
+def replica(template, tmp_path):
+    shutil.copy(template, tmp_path / REPLICA_FILE)
+    r = Replica.open(tmp_path)
+    yield r
+    r.close()
+
+
+def open_view(qtbot, runner, replica, user, role):
+    replica.set_state("user_id", user)
+    replica.set_state("role", role)
+    view = TerritoryView(SimpleNamespace(replica=replica, runner=runner, bus=ChangeBus()))
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.show()
+    return view
+
+
+def kpi_rows(table):
+    return {table.text_at(r)[0]: table.text_at(r)[1:] for r in range(table.rowCount())}
+
+
+def screen_pos(view, lat, lon):
+    return view.map.mapFromScene(view.map.projection.to_scene(lat, lon))
+
+
+def shift_drag(qtbot, view, start: QPoint, end: QPoint):
+    vp = view.map.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, start)
+    qtbot.mouseMove(vp, end)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, end)
+
+
+def test_territory_list_shows_kpis(qtbot, runner, replica):
+    view = open_view(qtbot, runner, replica, "ann", "rep")
+    rows = kpi_rows(view.kpis)
+    assert rows["North (N)"] == ["3", "EUR 5k", "–", "0"]
+    assert rows["South (S)"][0] == "1"
+    assert not view.realign.isVisible()  # only a manager realigns
+
+
+def test_manager_moves_selected_accounts_with_a_preview_and_an_outbox_entry(qtbot, runner, replica):
+    view = open_view(qtbot, runner, replica, "mgr", "manager")
+    view.map.zoom_to(view.map.layer.boundingRect().adjusted(-1, -1, 1, 1))
+    view.map.centerOn(view.map.projection.to_scene(52.5, 13.45))
+    view.map.zoom(40)  # the three northern accounts fill the view
+    # Shift+drag a box around the two eastern accounts of North.
+    a2, a3 = screen_pos(view, 52.5, 13.40), screen_pos(view, 52.5, 13.50)
+    shift_drag(qtbot, view, a2 - QPoint(10, 10), a3 + QPoint(10, 10))
+    assert sorted(view.selected_ids) == ["a2", "a3"]
+    assert "2 accounts selected" in view.selection_label.text()
+
+    view.target.setCurrentIndex(view.target.findData("south"))
+    with qtbot.waitSignal(view.previewed, timeout=10_000):
+        qtbot.mouseClick(view.preview_button, Qt.MouseButton.LeftButton)
+    preview = kpi_rows(view.preview_table)
+    assert preview["North: now"][:2] == ["3", "EUR 5k"] and preview["North: after the move"][:2] == ["1", "0"]
+    assert preview["South: now"][0] == "1" and preview["South: after the move"][:2] == ["3", "EUR 5k"]
+    with replica.read() as s:
+        assert s.execute(select(OutboxEntry)).first() is None  # a preview writes nothing
+
+    with qtbot.waitSignal(view.realigned, timeout=10_000), qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(view.apply_button, Qt.MouseButton.LeftButton)
+    assert "2 accounts moved" in view.message.text()
+    with replica.read() as s:
+        entries = {e.row_id: json.loads(e.changes) for e in s.execute(select(OutboxEntry)).scalars()}
+    assert entries == {"a2": {"territory_id": "south", "owner_id": "sam"},
+                       "a3": {"territory_id": "south", "owner_id": "sam"}}
+    assert kpi_rows(view.kpis)["South (S)"][0] == "3"
