@@ -26,8 +26,10 @@ def _service(args, replica=None):
     from fieldcrm.services.sync_service import SyncService
     from fieldcrm.sync.credentials import InsecureKeyringError, KeyringUnavailableError
 
+    page_rows = os.environ.get("FIELDCRM_SYNC_PAGE_ROWS", "").strip()  # tuning for IT, and tests
     try:
-        return SyncService.open(replica or open_replica(args), _settings(args))
+        return SyncService.open(replica or open_replica(args), _settings(args),
+                                page_rows=int(page_rows) if page_rows.isdigit() else None)
     except (InsecureKeyringError, KeyringUnavailableError) as exc:
         raise CliError(f"fieldcrm: {exc}") from None
 

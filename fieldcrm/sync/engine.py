@@ -22,7 +22,7 @@ from fieldcrm.storage.registry import ENTITIES
 from fieldcrm.storage.types import format_timestamp, utcnow
 from fieldcrm.sync.apply import ReplicaWriter
 from fieldcrm.sync.outbox import PushTally, apply_results, next_batch, push_request
-from fieldcrm.sync.transport import Cancelled, SyncError, Transport
+from fieldcrm.sync.transport import Cancelled, ServerFault, SyncError, Transport
 from fieldcrm.sync.wire import DEFAULT_PAGE_ROWS, PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,10 @@ class SyncEngine:
                 return tally
             self._progress(Progress("push", tally.pushed, total))
             response = self.transport.push(push_request(self.client_id, batch))
+            answered = {r.get("mutation_id") for r in response.get("results", [])}
+            if any(m["mutation_id"] not in answered for m in batch):
+                # Resent next round, identical: the server answers from its record.
+                raise ServerFault("the server's answer to the upload was incomplete")
             tally.add(apply_results(self.writer, batch, response))
             last_seq = batch[-1]["seq"]
 

@@ -193,7 +193,12 @@ class Transport:
                 continue
             if status < 400:
                 try:
-                    return orjson.loads(content) if content else {}
+                    if status == 204:
+                        return {}
+                    answer = orjson.loads(content)  # an empty or cut body is not an answer
+                    if not isinstance(answer, dict):
+                        raise orjson.JSONDecodeError("not a JSON object", "", 0)
+                    return answer
                 except orjson.JSONDecodeError as exc:
                     if attempt == attempts:
                         raise ServerUnreachable("the server's answer was cut off or garbled") from exc
