@@ -39,9 +39,15 @@ def test_accounts_list_shows_every_account_and_filters_as_you_type(window, qtbot
 
 
 def test_placeholder_pages_say_what_is_coming(window):
-    window.nav.setCurrentRow(nav_titles(window).index("Pipeline"))
+    window.nav.setCurrentRow(nav_titles(window).index("Schedule"))
     text = window.stack.currentWidget().findChild(QLabel, "placeholder-text").text()
-    assert "later version" in text and "Opportunities" in text
+    assert "later version" in text and "Today" in text
+
+
+def test_pipeline_page_shows_the_board(window, qtbot):
+    window.nav.setCurrentRow(nav_titles(window).index("Pipeline"))
+    page = window.stack.currentWidget()
+    assert page.objectName() == "pipeline-view"
 
 
 def test_search_and_open_an_account_with_the_keyboard(window, qtbot):

@@ -49,6 +49,12 @@ def _account(ctx: AppContext) -> QWidget:
     return AccountView(ctx)
 
 
+def _pipeline(ctx: AppContext) -> QWidget:
+    from fieldcrm.ui.pipeline.view import PipelineView
+
+    return PipelineView(ctx)
+
+
 def _later(title: str, explanation: str) -> Callable[[AppContext], QWidget]:
     def make(ctx: AppContext) -> QWidget:
         from fieldcrm.ui.views.placeholder import PlaceholderPage
@@ -67,9 +73,7 @@ PAGES: tuple[Page, ...] = (
     Page("opportunity", "Opportunities", _list("opportunity"), "Ctrl+6"),
     Page("sales_order", "Orders", _list("sales_order"), "Ctrl+7"),
     Page("service_job", "Service jobs", _list("service_job"), "Ctrl+8"),
-    Page("pipeline", "Pipeline", _later(
-        "Pipeline", "The pipeline board (deals by stage, drag to move) is coming in a later "
-        "version. Until then, the Opportunities list shows every deal with its stage.")),
+    Page("pipeline", "Pipeline", _pipeline, "Ctrl+9"),
     Page("territory", "Territory", _later(
         "Territory", "The territory map and realignment view is coming in a later version. "
         "Accounts can be filtered by city and region in the Accounts list.")),
