@@ -7,7 +7,6 @@ a person types, and saving product lines with their order.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping, Optional
 
 from sqlalchemy import select
@@ -43,8 +42,6 @@ LINES = {
     "opportunity": ("opportunity_line", "opportunity_id"),
 }
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_WEB = re.compile(r"(https?://)?[\w-]+(\.[\w-]+)+(/\S*)?")
 
 
 def form_fields(entity: str, *, creating: bool) -> list[str]:
@@ -66,20 +63,6 @@ def allowed_statuses(entity: str, current: Optional[str]) -> Optional[tuple[str,
     if current is None:
         return ("new", "scheduled")
     return (current, *JOB_FLOW.get(current, ()))
-
-
-def check_shapes(entity: str, values: Mapping[str, Any]) -> None:
-    """Refuse an email address or web site that cannot be one, per field."""
-    errors = {}
-    for name, value in values.items():
-        if not value or not isinstance(value, str):
-            continue
-        if name == "email" and not _EMAIL.fullmatch(value.strip()):
-            errors[name] = "is not an email address (expected name@example.com)"
-        if name == "website" and not _WEB.fullmatch(value.strip()):
-            errors[name] = "is not a web address (expected www.example.com)"
-    if errors:
-        raise ValidationError(errors, entity)
 
 
 def find_to_link(replica: Replica, entity: str, text: str, limit: int = 30) -> list[tuple[str, str]]:

@@ -61,3 +61,8 @@ class Entity(Base):
 def choices(*values: str) -> dict:
     """Column ``info`` for an enumerated text field."""
     return {"choices": tuple(values)}
+
+
+# Column ``info`` for fields with a shape a person can be told about.
+EMAIL = {"pattern": r"[^@\s]+@[^@\s]+\.[^@\s]+", "hint": "is not an email address (expected name@example.com)"}
+WEB = {"pattern": r"(https?://)?[\w-]+(\.[\w-]+)+(/\S*)?", "hint": "is not a web address (expected www.example.com)"}

@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import Boolean, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldcrm.storage.base import Entity, choices
+from fieldcrm.storage.base import EMAIL, Entity, choices
 
 ROLES = ("rep", "technician", "manager", "admin")
 
@@ -24,7 +24,7 @@ class User(Entity):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), info=choices(*ROLES))
     manager_id: Mapped[Optional[str]] = mapped_column(String(36))
-    email: Mapped[Optional[str]] = mapped_column(String(200))
+    email: Mapped[Optional[str]] = mapped_column(String(200), info=EMAIL)
     phone: Mapped[Optional[str]] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

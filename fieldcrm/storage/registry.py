@@ -53,6 +53,7 @@ class FieldInfo:
     maximum: Optional[float]
     max_length: Optional[int]
     pattern: Optional[str]
+    hint: Optional[str]
     server_owned: bool
     system: bool
 
@@ -104,6 +105,7 @@ def fields_of(entity: str | type[Entity]) -> dict[str, FieldInfo]:
             maximum=info.get("max"),
             max_length=getattr(col.type, "length", None) if _kind(col) == "text" else None,
             pattern=info.get("pattern"),
+            hint=info.get("hint"),
             server_owned=col.name in cls.__server_owned__ or cls.__reference__,
             system=col.name in SYSTEM_FIELDS,
         )

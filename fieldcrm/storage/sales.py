@@ -9,7 +9,7 @@ from typing import Optional
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldcrm.storage.base import Entity, choices
+from fieldcrm.storage.base import EMAIL, WEB, Entity, choices
 from fieldcrm.storage.types import Day, Timestamp
 
 ACCOUNT_TYPES = ("customer", "prospect", "partner")
@@ -50,8 +50,8 @@ class Account(Entity):
     region: Mapped[Optional[str]] = mapped_column(String(100))
     country: Mapped[Optional[str]] = mapped_column(String(64))
     phone: Mapped[Optional[str]] = mapped_column(String(64))
-    email: Mapped[Optional[str]] = mapped_column(String(200))
-    website: Mapped[Optional[str]] = mapped_column(String(200))
+    email: Mapped[Optional[str]] = mapped_column(String(200), info=EMAIL)
+    website: Mapped[Optional[str]] = mapped_column(String(200), info=WEB)
     lat: Mapped[Optional[float]] = mapped_column(Float, info={"min": -90, "max": 90})
     lon: Mapped[Optional[float]] = mapped_column(Float, info={"min": -180, "max": 180})
     visit_frequency_days: Mapped[Optional[int]] = mapped_column(Integer, info={"min": 1})
@@ -75,7 +75,7 @@ class Contact(Entity):
     title: Mapped[Optional[str]] = mapped_column(String(100))
     phone: Mapped[Optional[str]] = mapped_column(String(64))
     mobile: Mapped[Optional[str]] = mapped_column(String(64))
-    email: Mapped[Optional[str]] = mapped_column(String(200))
+    email: Mapped[Optional[str]] = mapped_column(String(200), info=EMAIL)
     city: Mapped[Optional[str]] = mapped_column(String(100))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[Optional[str]] = mapped_column(Text)

@@ -102,8 +102,8 @@ def _check_value(field: FieldInfo, value: Any) -> Optional[str]:
     if field.kind == "text":
         if field.max_length and len(value) > field.max_length:
             return f"is too long ({len(value)} characters, at most {field.max_length})"
-        if field.pattern and not re.fullmatch(field.pattern, value):
-            return "has the wrong form"
+        if field.pattern and not re.fullmatch(field.pattern, value.strip()):
+            return field.hint or "has the wrong form"
     if field.kind in ("int", "float", "decimal"):
         if field.minimum is not None and field.maximum is not None and not (
             field.minimum <= value <= field.maximum

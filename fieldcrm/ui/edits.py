@@ -14,7 +14,6 @@ from typing import Any, Callable, Mapping, Optional
 from PySide6.QtCore import QObject, Signal
 
 from fieldcrm.services.records import RecordService
-from fieldcrm.services.view_forms import check_shapes
 from fieldcrm.storage.registry import fields_of
 from fieldcrm.storage.replica import Replica
 from fieldcrm.ui.changes import ChangeBus
@@ -35,7 +34,6 @@ class Edit:
 def _save(replica: Replica, entity: str, row_id: Optional[str], values: Mapping[str, Any]):
     """(saved row, Edit) — runs on the replica thread."""
     records = RecordService(replica)
-    check_shapes(entity, values)
     if row_id is None:
         row = records.create(entity, values)
         return row, Edit(entity, row["id"], True, {})

@@ -64,3 +64,14 @@ def test_probability_defaults_from_the_stage(records):
     opp = records.create("opportunity", {"account_id": account["id"], "owner_id": "u1",
                                           "name": "Pumps", "stage": "proposal"})
     assert opp["probability"] == 50
+
+
+def test_email_and_web_addresses_must_look_like_one(records):
+    with pytest.raises(ValidationError) as err:
+        records.create("account", {"name": "Acme", "email": "sales at acme", "website": "not a site"})
+    assert err.value.errors == {
+        "email": "is not an email address (expected name@example.com)",
+        "website": "is not a web address (expected www.example.com)",
+    }
+    row = records.create("account", {"name": "Acme", "email": "sales@acme.example", "website": "www.acme.example"})
+    assert row["email"] == "sales@acme.example"
