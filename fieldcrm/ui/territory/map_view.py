@@ -176,7 +176,9 @@ class AccountMapView(QGraphicsView):
 
     def fit_all(self) -> None:
         if self.layer is not None:
-            self.fitInView(self.layer.boundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+            b = self.layer.boundingRect()
+            self.fitInView(b.adjusted(-b.width() * 0.06, -b.height() * 0.06, b.width() * 0.06, b.height() * 0.06),
+                           Qt.AspectRatioMode.KeepAspectRatio)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -309,7 +311,7 @@ class AccountMapView(QGraphicsView):
         super().drawBackground(painter, rect)
         lat_top, lon_left = self.projection.to_geo(rect.topLeft())
         lat_bottom, lon_right = self.projection.to_geo(rect.bottomRight())
-        span = max(abs(lat_top - lat_bottom), 1e-6)
+        span = max(abs(lat_top - lat_bottom), abs(lon_right - lon_left), 1e-6)
         step = _nice_step(span / 6)
         pen = QPen(QColor("#d8d2c4"), 1)
         pen.setCosmetic(True)

@@ -1,0 +1,136 @@
+"""The schedule as a rep and a manager use it: due visits into the plan, optimise
+the day, pin a visit and re-optimise, drag to reschedule, warnings, submit and
+approve the plan, and a team board of 200 people."""
+
+import datetime as dt
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from fieldcrm.services.scheduling import day_span, schedule_entries
+from fieldcrm.services.visit_plans import plan_for_period
+from fieldcrm.storage.registry import entity_class
+from fieldcrm.storage.replica import REPLICA_FILE, Replica
+from fieldcrm.ui.changes import ChangeBus
+from fieldcrm.ui.schedule.view import ScheduleView
+
+MONDAY = dt.date(2030, 6, 3)
+PLACES = {"c3": 3, "c1": 1, "c5": 5, "c2": 2, "c6": 6, "c4": 4}  # km east of the office, out of order
+
+
+def insert(replica, entity, **values):
+    with replica.sync_write() as s:
+        s.add(entity_class(entity)(**values))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("schedule-view")
+    r = Replica.open(folder)
+    insert(r, "user", id="mgr", username="mgr", display_name="Maria", role="manager")
+    insert(r, "user", id="ann", username="ann", display_name="Ann", role="rep", manager_id="mgr")
+    for n, (aid, km) in enumerate(PLACES.items()):
+        insert(r, "account", id=aid, name=f"{n} Customer {km} km", owner_id="ann", lat=52.52,
+               lon=13.30 + km * 3 / 67.8, visit_frequency_days=28)
+    r.close()
+    return folder / REPLICA_FILE
+
+
+@pytest.fixture
+def replica(template, tmp_path):
+    shutil.copy(template, tmp_path / REPLICA_FILE)
+    r = Replica.open(tmp_path)
+    yield r
+    r.close()
+
+
+def open_view(qtbot, runner, replica, user="ann", role="rep"):
+    replica.set_state("user_id", user)
+    replica.set_state("role", role)
+    view = ScheduleView(SimpleNamespace(replica=replica, runner=runner, bus=ChangeBus()), today=MONDAY)
+    qtbot.addWidget(view)
+    view.resize(1300, 800)
+    with qtbot.waitSignal(view.plan.loaded, timeout=10_000):
+        view.show()
+    return view
+
+
+def visits(view):
+    return sorted((i.entry for i in view.week.items_by_id.values()), key=lambda e: e.start)
+
+
+def out_and_back(kms):
+    """Driven out along the line and back without doubling back twice (the shortest tours)."""
+    peak = kms.index(max(kms))
+    up, down = kms[:peak + 1], kms[peak:]
+    return up == sorted(up) and down == sorted(down, reverse=True)
+
+
+def click(qtbot, view, button):
+    with qtbot.waitSignal(view.plan.loaded, timeout=20_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_due_visits_accepted_optimised_pinned_and_reoptimised(qtbot, runner, replica):
+    view = open_view(qtbot, runner, replica)
+    assert view.plan.due.count() == 6 and "No visit plan" in view.plan.status.text()
+    click(qtbot, view, view.plan.accept_button)
+    assert view.plan.due.count() == 0 and "draft" in view.plan.status.text()
+    assert [e.account_id for e in visits(view)] == list(PLACES)  # as accepted, zig-zagging
+    click(qtbot, view, view.optimise_button)
+    kms = [PLACES[e.account_id] for e in visits(view)]
+    assert kms != list(PLACES.values()) and out_and_back(kms)
+    assert "optimised" in view.message.text()
+    drive = view.route_label.text()
+    assert "6 stops" in drive
+    # Pin the third stop, then re-optimise: it stays third.
+    third = visits(view)[2]
+    view.week.items_by_id[third.id].setSelected(True)
+    click(qtbot, view, view.pin_button)
+    assert view.week.items_by_id[third.id].entry.pinned
+    click(qtbot, view, view.optimise_button)
+    assert [e.id for e in visits(view)].index(third.id) == 2
+
+
+def test_dragging_a_visit_reschedules_it_and_an_overlap_is_flagged(qtbot, runner, replica):
+    tz = dt.datetime.now().astimezone().tzinfo
+    for vid, aid, hour in (("v1", "c1", 9), ("v2", "c2", 11)):
+        start = dt.datetime.combine(MONDAY, dt.time(hour), tz)
+        insert(replica, "visit", id=vid, account_id=aid, owner_id="ann", planned_start=start,
+               planned_end=start + dt.timedelta(hours=1))
+    view = open_view(qtbot, runner, replica)
+    assert view.warnings.item(0).text().startswith("No overlaps")
+    item = view.week.items_by_id["v2"]
+    item.setPos(QPointF(0, -view.week.minute * 105))  # dragged up to 09:15
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.week.dropped(item)
+    (moved,) = [e for e in schedule_entries(replica, *day_span(MONDAY, tz), ["ann"]) if e.id == "v2"]
+    assert moved.start.astimezone(tz).time() == dt.time(9, 15)
+    texts = [view.warnings.item(i).text() for i in range(view.warnings.count())]
+    assert any("overlaps" in t for t in texts)
+    assert view.week.items_by_id["v2"].warnings
+
+
+def test_plan_submitted_by_the_rep_and_approved_by_the_manager(qtbot, runner, replica):
+    view = open_view(qtbot, runner, replica)
+    click(qtbot, view, view.plan.accept_button)
+    click(qtbot, view, view.plan.submit_button)
+    assert "submitted" in view.plan.status.text()
+    manager = open_view(qtbot, runner, replica, user="mgr", role="manager")
+    manager.side.setCurrentWidget(manager.plan)
+    assert manager.plan.decide.isVisible() and "Ann" in manager.plan.waiting.item(0).text()
+    click(qtbot, manager, manager.plan.approve_button)
+    assert plan_for_period(replica, "ann", MONDAY)["status"] == "approved"
+    assert not manager.plan.decide.isVisible()
+
+
+def test_team_board_shows_two_hundred_people(qtbot, runner, replica):
+    for n in range(200):
+        insert(replica, "user", id=f"t{n}", username=f"t{n}", display_name=f"Tech {n:03d}", role="technician",
+               manager_id="mgr")
+    view = open_view(qtbot, runner, replica, user="mgr", role="manager")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.mode.setCurrentIndex(view.mode.findData("board"))
+    assert len(view.board.lanes) == 201
