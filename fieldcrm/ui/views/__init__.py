@@ -55,6 +55,12 @@ def _pipeline(ctx: AppContext) -> QWidget:
     return PipelineView(ctx)
 
 
+def _territory(ctx: AppContext) -> QWidget:
+    from fieldcrm.ui.territory.view import TerritoryView
+
+    return TerritoryView(ctx)
+
+
 def _later(title: str, explanation: str) -> Callable[[AppContext], QWidget]:
     def make(ctx: AppContext) -> QWidget:
         from fieldcrm.ui.views.placeholder import PlaceholderPage
@@ -74,9 +80,7 @@ PAGES: tuple[Page, ...] = (
     Page("sales_order", "Orders", _list("sales_order"), "Ctrl+7"),
     Page("service_job", "Service jobs", _list("service_job"), "Ctrl+8"),
     Page("pipeline", "Pipeline", _pipeline, "Ctrl+9"),
-    Page("territory", "Territory", _later(
-        "Territory", "The territory map and realignment view is coming in a later version. "
-        "Accounts can be filtered by city and region in the Accounts list.")),
+    Page("territory", "Territory", _territory),
     Page("schedule", "Schedule", _later(
         "Schedule", "The week schedule and route planner is coming in a later version. "
         "Today's visits and jobs are on the Today page.")),
