@@ -25,6 +25,8 @@ def replica_status(replica: Replica) -> dict[str, Any]:
         last_sync = replica.get_state("last_sync_at", s)
         server = replica.get_state("server_url", s)
         user = replica.get_state("username", s)
+        auth_state = replica.get_state("auth_state", s)
+        auth_message = replica.get_state("auth_message", s)
     size = sum(
         os.path.getsize(p) for p in (replica.path, f"{replica.path}-wal") if os.path.exists(p)
     )
@@ -38,4 +40,7 @@ def replica_status(replica: Replica) -> dict[str, Any]:
         "last_sync": last_sync,
         "server": server,
         "user": user,
+        # "sign_in_needed" after the server refused the token (revoked, expired)
+        "sign_in": auth_state or ("signed_in" if server else None),
+        "sign_in_message": auth_message,
     }
