@@ -1,0 +1,151 @@
+"""The packaged app (build.spec) works on a machine without Python: the CI smoke test.
+
+Builds the one-folder bundle once per source state (cached by ``bench.bundle``, a few
+minutes the first time), then runs the built binary the way IT does: ``--version``,
+``--self-test --json`` on a fresh profile, an old replica, and the desktop window
+offscreen. Timings are measured by ``bench/bundle.py``, not asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import fieldcrm
+from bench.bundle import bundle_env, ensure_bundle
+from fieldcrm.storage.migrate import head_revision
+from tests.packaging.old_replica import OUTBOX, PENDING, make_old_replica, outbox_snapshot
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return ensure_bundle()
+
+
+@pytest.fixture
+def env(tmp_path):
+    return bundle_env(tmp_path)
+
+
+def run(bundle, env, *argv, timeout=120):
+    return subprocess.run([str(bundle.executable), *map(str, argv)], env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_version_runs_without_python(bundle, env):
+    result = run(bundle, env, "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"fieldcrm {fieldcrm.__version__}"
+
+
+def test_self_test_passes_on_a_fresh_laptop(bundle, env, tmp_path):
+    profile = tmp_path / "profile"
+    result = run(bundle, env, "--profile", profile, "--self-test", "--json")
+    report = json.loads(result.stdout)
+    checks = {c["name"]: c for c in report["checks"]}
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert report["ok"] is True
+    # keyrings.alt travels in the bundle and is reported as chosen on purpose, not secure
+    assert checks["keyring"]["severity"] == "warning"
+    assert "keyrings.alt.file.PlaintextKeyring works but is NOT secure" in checks["keyring"]["detail"]
+    # the migrations are in the bundle as files, up to the newest revision of the sources
+    assert checks["replica"]["severity"] == "ok"
+    assert f"migrates to schema {head_revision()}" in checks["replica"]["detail"]
+    assert (profile / "logs" / "fieldcrm.log").is_file()
+
+
+def test_self_test_fails_on_a_broken_site_file(bundle, env, tmp_path):
+    Path(env["FIELDCRM_SITE_CONFIG"]).write_text("server_url = [not toml\n")
+    result = run(bundle, env, "--profile", tmp_path / "profile", "--self-test")
+    assert result.returncode == 1
+    assert re.search(r"^FAILED\s+configuration\s+.*site\.toml", result.stdout, re.MULTILINE)
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_bundle_upgrades_the_previous_releases_replica(bundle, env, tmp_path):
+    profile = tmp_path / "profile"
+    path = make_old_replica(profile)
+    before = outbox_snapshot(path)
+
+    result = run(bundle, env, "--profile", profile, "status", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["pending"] == PENDING
+
+    after = outbox_snapshot(path)
+    assert [{k: row[k] for k in before[0]} for row in after] == before
+    assert len(after) == len(OUTBOX)
+
+
+def test_diagnostics_zip_from_the_bundle(bundle, env, tmp_path):
+    target = tmp_path / "support.zip"
+    result = run(bundle, env, "--profile", tmp_path / "profile", "--collect-diagnostics", target)
+    assert result.returncode == 0, result.stderr
+    import zipfile
+
+    with zipfile.ZipFile(target) as bundle_zip:
+        names = bundle_zip.namelist()
+    assert "self-test.json" in names and "logs/fieldcrm.log" in names
+
+
+def test_main_window_stays_open_offscreen(bundle, env, tmp_path):
+    """`fieldcrm app` opens the window on a fresh profile and keeps running until stopped."""
+    profile = tmp_path / "profile"
+    process = subprocess.Popen([str(bundle.executable), "--profile", str(profile), "app"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        still_running = process.poll() is None
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            out, err = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+    assert still_running, f"the app exited with {process.returncode}:\n{out}\n{err}"
+    assert "Traceback" not in err and "Could not load the Qt platform plugin" not in err, err
+    assert (profile / "replica.sqlite").is_file()
+
+
+def test_server_test_and_unused_qt_parts_stay_out(bundle):
+    internal = bundle.folder / "_internal"
+    top = {p.name.split(".")[0].split("-")[0] for p in internal.iterdir()}
+    assert not top & {"fastapi", "uvicorn", "starlette", "psycopg", "psycopg2", "trytond", "argon2",
+                      "pytest", "_pytest", "hypothesis", "schemathesis", "numpy", "pandas", "PyInstaller"}
+    assert not (internal / "fieldcrm" / "server").exists()
+    qt_libs = " ".join(p.name for p in (internal / "PySide6" / "Qt" / "lib").glob("*"))
+    for unused in ("WebEngine", "Qt63D", "Multimedia", "Qml", "Quick", "Designer", "Pdf"):
+        assert unused not in qt_libs
+    assert (internal / "PySide6" / "QtCharts.abi3.so").is_file() or any(internal.glob("PySide6/QtCharts.*"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd is Linux's")
+def test_every_bundled_qt_plugin_finds_its_qt_libraries(bundle):
+    """A plugin kept in the bundle whose Qt library was left out fails on the user's desktop."""
+    internal = bundle.folder / "_internal"
+    plugins = sorted((internal / "PySide6" / "Qt" / "plugins").rglob("*.so"))
+    assert {p.parent.name for p in plugins} >= {"platforms", "imageformats"}
+    assert {"libqoffscreen.so", "libqxcb.so", "libqwayland.so"} <= {p.name for p in plugins}
+    env = {**os.environ, "LD_LIBRARY_PATH": str(internal)}
+    missing = {}
+    for plugin in plugins:
+        out = subprocess.run(["ldd", str(plugin)], env=env, capture_output=True, text=True).stdout
+        lost = [line.split()[0] for line in out.splitlines()
+                if "not found" in line and re.match(r"\s*lib(Qt6|icu|pyside|shiboken)", line)]
+        if lost:
+            missing[plugin.name] = lost
+    assert missing == {}
