@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcrm.services.territory import AccountMap
+from fieldcrm.ui.territory.layout import MapLayout, Projection, lay_out
 
-SCALE = 100.0  # scene units per degree of latitude
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d")
 
@@ -30,89 +30,46 @@ def territory_colour(index: int) -> QColor:
     return QColor("#9aa0a6") if index < 0 else QColor(PALETTE[index % len(PALETTE)])
 
 
-def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Andrew's monotone chain; the outline of a territory's accounts."""
-    pts = sorted(set(points))
-    if len(pts) <= 2:
-        return pts
-
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower, upper = [], []
-    for p in pts:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(pts):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return lower[:-1] + upper[:-1]
-
-
-class Projection:
-    def __init__(self, mid_lat: float):
-        self.k = math.cos(math.radians(mid_lat))
-
-    def to_scene(self, lat: float, lon: float) -> QPointF:
-        return QPointF(lon * self.k * SCALE, -lat * SCALE)
-
-    def to_geo(self, point: QPointF) -> tuple[float, float]:
-        return -point.y() / SCALE, point.x() / (self.k * SCALE)
-
-
 def _dot(colour: QColor, pixels: float) -> QPen:
-    pen = QPen(colour, pixels, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    pen = QPen(colour, pixels, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap)  # squares paint far faster
     pen.setCosmetic(True)
     return pen
 
 
 class AccountLayer(QGraphicsItem):
-    """Every account as a dot in its territory's colour; big open pipeline as a
-    larger dot, an overdue visit as a red ring, the selection highlighted."""
+    """Every account as a dot in its territory's colour; big open pipeline with a
+    dark halo, an overdue visit with a red one, the selection highlighted."""
 
-    def __init__(self, data: AccountMap, projection: Projection, big_pipeline: float):
+    def __init__(self, layout: MapLayout):
         super().__init__()
-        self.data = data
-        self.xy = [projection.to_scene(a, o) for a, o in zip(data.lats, data.lons)]
-        groups: dict[int, list[QPointF]] = {}
-        for p, t in zip(self.xy, data.territory):
-            groups.setdefault(t, []).append(p)
-        self.groups = {t: QPolygonF(ps) for t, ps in groups.items()}
-        self.big = QPolygonF([p for p, v in zip(self.xy, data.pipeline) if v >= big_pipeline > 0])
-        self.overdue = QPolygonF([p for p, o in zip(self.xy, data.overdue) if o])
+        self.layout = layout
+        self.data = layout.data
+        self.groups, self.big, self.overdue = layout.groups, layout.big, layout.overdue
         self.selected_poly = QPolygonF()
         self.selected: set[int] = set()
-        self._bounds = QPolygonF(self.xy).boundingRect().adjusted(-5, -5, 5, 5) if self.xy else QRectF()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self._bounds = layout.bounds
 
     def boundingRect(self) -> QRectF:
         return self._bounds
 
     def set_selected(self, indexes: set[int]) -> None:
         self.selected = indexes
-        self.selected_poly = QPolygonF([self.xy[i] for i in sorted(indexes)])
+        xs, ys = self.layout.xs, self.layout.ys
+        self.selected_poly = QPolygonF([QPointF(xs[i], ys[i]) for i in sorted(indexes)])
         self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         size = max(2.5, min(8.0, 2.0 + math.log2(max(lod, 1.0))))  # pixels: larger as one zooms in
+        if not self.overdue.isEmpty():
+            painter.setPen(_dot(QColor("#d62728"), size * 2.0))
+            painter.drawPoints(self.overdue)
         if not self.big.isEmpty():
-            painter.setPen(_dot(QColor(20, 20, 20, 170), size * 2.2))
+            painter.setPen(_dot(QColor(20, 20, 20, 190), size * 1.6))
             painter.drawPoints(self.big)
         for index, points in self.groups.items():
             painter.setPen(_dot(territory_colour(index), size))
             painter.drawPoints(points)
-        if not self.overdue.isEmpty() and lod > 3:
-            ring = QPen(QColor("#d62728"), 1.2)
-            ring.setCosmetic(True)
-            painter.setPen(ring)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            r = size * 1.2 / max(lod, 1e-6)
-            for p in self.overdue:
-                if option.exposedRect.contains(p):
-                    painter.drawEllipse(p, r, r)
         if not self.selected_poly.isEmpty():
             painter.setPen(_dot(QColor("#ffd400"), size * 2.4))
             painter.drawPoints(self.selected_poly)
@@ -120,7 +77,8 @@ class AccountLayer(QGraphicsItem):
             painter.drawPoints(self.selected_poly)
 
     def indexes_in(self, rect: QRectF) -> set[int]:
-        return {i for i, p in enumerate(self.xy) if rect.contains(p)}
+        x0, x1, y0, y1 = rect.left(), rect.right(), rect.top(), rect.bottom()
+        return {i for i, (x, y) in enumerate(zip(self.layout.xs, self.layout.ys)) if x0 <= x <= x1 and y0 <= y <= y1}
 
 
 class AccountMapView(QGraphicsView):
@@ -149,19 +107,18 @@ class AccountMapView(QGraphicsView):
         self._navigated = False
 
     # -- content -----------------------------------------------------------
-    def show_accounts(self, data: AccountMap, *, fit: bool = True) -> None:
+    def show_accounts(self, data: AccountMap | MapLayout, *, fit: bool = True) -> None:
+        """Show accounts; pass a :class:`MapLayout` made off the GUI thread for a large book."""
+        layout = data if isinstance(data, MapLayout) else lay_out(data)
         scene = self.scene()
         scene.clear()
         self._route = None
-        if not len(data):
+        if not len(layout.data):
             self.layer = None
             return
-        lats = sorted(data.lats)
-        self.projection = Projection(lats[len(lats) // 2])
-        pipelines = sorted(v for v in data.pipeline if v > 0)
-        big = pipelines[int(len(pipelines) * 0.9)] if pipelines else 0.0
-        self.layer = AccountLayer(data, self.projection, big)
-        self._add_outlines(data)
+        self.projection = layout.projection
+        self.layer = AccountLayer(layout)
+        self._add_outlines(layout)
         scene.addItem(self.layer)
         bounds = self.layer.boundingRect()
         room = max(bounds.width(), bounds.height(), 100.0)
@@ -169,6 +126,28 @@ class AccountMapView(QGraphicsView):
         if fit:
             self._navigated = False
             self.fit_all()
+
+    def _add_outlines(self, layout: MapLayout) -> None:
+        font = QFont()
+        font.setBold(True)
+        for t, hull in layout.outlines.items():
+            colour = territory_colour(t)
+            fill = QColor(colour)
+            fill.setAlpha(28)
+            pen = QPen(colour, 1.5)
+            pen.setCosmetic(True)
+            path = QPainterPath()
+            path.addPolygon(hull)
+            path.closeSubpath()
+            self.scene().addPath(path, pen, QBrush(fill)).setZValue(-1)
+        for t, centre in layout.centres.items():
+            label = QGraphicsSimpleTextItem(layout.data.territories[t].name)
+            label.setFont(font)
+            label.setBrush(territory_colour(t).darker(150))
+            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            label.setPos(centre)
+            label.setZValue(2)
+            self.scene().addItem(label)
 
     def zoom_to(self, rect: QRectF) -> None:
         self._navigated = True
@@ -184,35 +163,6 @@ class AccountMapView(QGraphicsView):
         super().resizeEvent(event)
         if not self._navigated:
             self.fit_all()
-
-    def _add_outlines(self, data: AccountMap) -> None:
-        members: dict[int, list[tuple[float, float]]] = {}
-        for p, t in zip(self.layer.xy, data.territory):
-            if t >= 0:
-                members.setdefault(t, []).append((p.x(), p.y()))
-        font = QFont()
-        font.setBold(True)
-        for t, points in members.items():
-            hull = convex_hull(points)
-            colour = territory_colour(t)
-            if len(hull) >= 3:
-                path = QPainterPath()
-                path.addPolygon(QPolygonF([QPointF(x, y) for x, y in hull]))
-                path.closeSubpath()
-                fill = QColor(colour)
-                fill.setAlpha(28)
-                pen = QPen(colour, 1.5)
-                pen.setCosmetic(True)
-                self.scene().addPath(path, pen, QBrush(fill)).setZValue(-1)
-            cx = sum(x for x, _ in points) / len(points)
-            cy = sum(y for _, y in points) / len(points)
-            label = QGraphicsSimpleTextItem(data.territories[t].name)
-            label.setFont(font)
-            label.setBrush(colour.darker(150))
-            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-            label.setPos(cx, cy)
-            label.setZValue(2)
-            self.scene().addItem(label)
 
     def show_route(self, stops: Sequence[tuple[float, float, str]]) -> None:
         """Draw a day's route: numbered stops joined in driving order."""

@@ -20,6 +20,7 @@ from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.pipeline.board import money
 from fieldcrm.ui.runner import Op
+from fieldcrm.ui.territory.layout import lay_out
 from fieldcrm.ui.territory.map_view import AccountMapView, territory_colour
 from fieldcrm.ui.text import counted
 
@@ -28,7 +29,7 @@ WATCHED = Change.ACCOUNTS | Change.TERRITORIES | Change.OPPORTUNITIES | Change.V
 
 def _load(replica) -> dict:
     person = current_person(replica)
-    return {"map": map_of_accounts(replica), "kpis": territory_kpis(replica),
+    return {"map": lay_out(map_of_accounts(replica)), "kpis": territory_kpis(replica),
             "manager": bool(person and person.manages)}
 
 
@@ -158,7 +159,7 @@ class TerritoryView(QWidget):
         Op(_load, self.ctx.replica, label=self.tr("Loading the map…")).success(self._show).run(self.ctx.runner)
 
     def _show(self, data: dict) -> None:
-        self.data = data["map"]
+        self.data = data["map"].data
         self._index = {t.id: i for i, t in enumerate(self.data.territories)}
         self.map.show_accounts(self.data, fit=self.map.layer is None)
         keep = set(self.selected_ids)

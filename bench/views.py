@@ -1,0 +1,204 @@
+"""How the pipeline board and the territory map open and move with a large book.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.views``
+
+Prints one JSON line:
+
+* ``pipeline``: 5,000 deals on the board (six stage columns, cards painted by
+  a delegate): ``open_ms`` from handing the cards to the columns to the first
+  painted screen, and ``scroll_max_stall_ms`` while every column is scrolled
+  top to bottom. Reference: one ``QListWidget`` holding the same 5,000 cards
+  as text items, opened and scrolled the same way.
+* ``map``: 100,000 accounts in 20 territories: ``prepare_off_gui_ms`` for
+  projecting and outlining them (the replica thread's share in the app),
+  ``open_ms`` from handing the prepared map to the view to the first painted
+  screen,
+  ``pan_zoom_max_stall_ms`` over a scripted zoom in, pan and zoom out.
+  Reference: a plain ``QGraphicsScene`` with 100,000 ellipse items, opened,
+  panned and zoomed the same way.
+
+The data is made in memory (same shapes the services return), so the numbers
+are the views' own; loading the same from a replica happens on the replica
+thread and never blocks the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import random
+import time
+from decimal import Decimal
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QPointF  # noqa: E402
+from PySide6.QtGui import QBrush, QColor, QPen  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication, QGraphicsScene, QGraphicsView, QHBoxLayout, QListWidget, QWidget,
+)
+
+from bench.ui_lists import StallMonitor  # noqa: E402
+from fieldcrm.services.pipeline import Card, Column, add_amount  # noqa: E402
+from fieldcrm.services.territory import AccountMap, TerritoryInfo  # noqa: E402
+from fieldcrm.storage.sales import STAGE_PROBABILITY, STAGES  # noqa: E402
+from fieldcrm.ui.pipeline.board import StageColumn  # noqa: E402
+from fieldcrm.ui.territory.layout import lay_out  # noqa: E402
+from fieldcrm.ui.territory.map_view import AccountMapView  # noqa: E402
+
+
+def settle(app: QApplication, ms: float = 30) -> None:
+    end = time.perf_counter() + ms / 1000
+    while time.perf_counter() < end:
+        app.processEvents()
+
+
+def make_columns(deals: int, rnd: random.Random) -> list[Column]:
+    columns = {s: Column(s) for s in STAGES}
+    for i in range(deals):
+        stage = rnd.choice(STAGES)
+        amount = Decimal(rnd.randrange(500, 400_000))
+        card = Card(f"o{i}", f"Deal {i:05d} – compressor upgrade", f"a{i}", f"Account {i % 997:03d} GmbH",
+                    "u1", "Ann North", stage, amount, "USD", STAGE_PROBABILITY[stage],
+                    dt.date(2025, 1, 1) + dt.timedelta(days=rnd.randrange(365)), None)
+        c = columns[stage]
+        c.cards.append(card)
+        add_amount(c.total, "USD", amount)
+        add_amount(c.weighted, "USD", card.weighted)
+    return list(columns.values())
+
+
+def scroll_all(app, views) -> float:
+    with StallMonitor() as monitor:
+        for view in views:
+            bar = view.verticalScrollBar()
+            steps = 40
+            for k in range(steps + 1):
+                bar.setValue(bar.maximum() * k // steps)
+                app.processEvents()
+    return monitor.max_gap_ms
+
+
+def bench_pipeline(app, deals: int) -> dict:
+    rnd = random.Random(3)
+    columns = make_columns(deals, rnd)
+    window = QWidget()
+    row = QHBoxLayout(window)
+    stage_columns = [StageColumn(c.stage) for c in columns]
+    for sc in stage_columns:
+        row.addWidget(sc)
+    window.resize(1400, 800)
+    window.show()
+    settle(app)
+    t0 = time.perf_counter()
+    for sc, c in zip(stage_columns, columns):
+        sc.show_column(c)
+    window.repaint()
+    open_ms = (time.perf_counter() - t0) * 1000
+    stall = scroll_all(app, [sc.cards for sc in stage_columns])
+    window.close()
+
+    ref = QListWidget()
+    ref.resize(1400, 800)
+    ref.show()
+    settle(app)
+    cards = [card for c in columns for card in c.cards]
+    t0 = time.perf_counter()
+    ref.addItems([f"{c.name}\n{c.account_name} · {c.owner_name}\nUSD {c.amount} · {c.probability} %"
+                  for c in cards])
+    ref.repaint()
+    ref_open = (time.perf_counter() - t0) * 1000
+    ref_stall = scroll_all(app, [ref])
+    ref.close()
+    return {"deals": deals, "open_ms": round(open_ms, 1), "scroll_max_stall_ms": round(stall, 1),
+            "reference_list_widget": {"open_ms": round(ref_open, 1), "scroll_max_stall_ms": round(ref_stall, 1)}}
+
+
+def make_map(accounts: int, rnd: random.Random) -> AccountMap:
+    data = AccountMap()
+    centres = [(rnd.uniform(30, 55), rnd.uniform(-10, 30)) for _ in range(20)]
+    data.territories = [TerritoryInfo(f"t{i}", f"T{i:02d}", f"Territory {i}", None) for i in range(20)]
+    for i in range(accounts):
+        t = i % 20
+        lat, lon = centres[t]
+        data.ids.append(f"a{i}")
+        data.names.append(f"Account {i}")
+        data.lats.append(lat + rnd.gauss(0, 0.4))
+        data.lons.append(lon + rnd.gauss(0, 0.6))
+        data.territory.append(t)
+        data.pipeline.append(rnd.random() * 100_000 if rnd.random() < 0.3 else 0.0)
+        data.overdue.append(rnd.random() < 0.2)
+    return data
+
+
+def pan_zoom(app, view: QGraphicsView) -> float:
+    """Zoom in on one spot in 12 steps, pan across in 20, zoom back out."""
+    centre = view.mapToScene(view.viewport().rect().center())
+    with StallMonitor() as monitor:
+        for _ in range(12):
+            view.scale(1.3, 1.3)
+            view.centerOn(centre)
+            view.viewport().repaint()
+            app.processEvents()
+        for k in range(20):
+            view.centerOn(centre + QPointF(k * 40 / view.transform().m11(), k * 10 / view.transform().m11()))
+            view.viewport().repaint()
+            app.processEvents()
+        for _ in range(12):
+            view.scale(1 / 1.3, 1 / 1.3)
+            view.viewport().repaint()
+            app.processEvents()
+    return monitor.max_gap_ms
+
+
+def bench_map(app, accounts: int) -> dict:
+    data = make_map(accounts, random.Random(5))
+    t0 = time.perf_counter()
+    layout = lay_out(data)  # on the replica thread in the app
+    prepare_ms = (time.perf_counter() - t0) * 1000
+    view = AccountMapView()
+    view.resize(1200, 800)
+    view.show()
+    settle(app)
+    t0 = time.perf_counter()
+    view.show_accounts(layout)
+    view.viewport().repaint()
+    open_ms = (time.perf_counter() - t0) * 1000
+    stall = pan_zoom(app, view)
+    view.close()
+
+    scene = QGraphicsScene()
+    ref = QGraphicsView(scene)
+    ref.resize(1200, 800)
+    ref.show()
+    settle(app)
+    k = math.cos(math.radians(42))
+    t0 = time.perf_counter()
+    pen, brush = QPen(QColor("#1f77b4")), QBrush(QColor("#1f77b4"))
+    for lat, lon in zip(data.lats, data.lons):
+        scene.addEllipse(lon * k * 100 - 1, -lat * 100 - 1, 2, 2, pen, brush)
+    ref.fitInView(scene.itemsBoundingRect())
+    ref.viewport().repaint()
+    ref_open = (time.perf_counter() - t0) * 1000
+    ref_stall = pan_zoom(app, ref)
+    ref.close()
+    return {"accounts": accounts, "prepare_off_gui_ms": round(prepare_ms, 1), "open_ms": round(open_ms, 1),
+            "pan_zoom_max_stall_ms": round(stall, 1),
+            "reference_graphics_scene": {"open_ms": round(ref_open, 1), "pan_zoom_max_stall_ms": round(ref_stall, 1)}}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deals", type=int, default=5000)
+    parser.add_argument("--accounts", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    result = {"bench": "views", "pipeline": bench_pipeline(app, args.deals), "map": bench_map(app, args.accounts)}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
