@@ -9,6 +9,7 @@ while the current one is written (see docs/sync-engine.md).
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -139,6 +140,9 @@ class SyncEngine:
             self._progress(Progress("done"))
         except (SyncError, OSError) as exc:
             summary.error, summary.error_kind = str(exc), error_kind(exc)
+            log.warning("sync round stopped: %s", exc)
+        except sqlite3.OperationalError as exc:  # the replica stayed locked or the disk is full
+            summary.error, summary.error_kind = f"the replica could not be written: {exc}", "failed"
             log.warning("sync round stopped: %s", exc)
         summary.seconds = round(time.monotonic() - started, 3)
         return summary
