@@ -18,6 +18,10 @@ from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.forms.record_form import RecordForm
 
 
+def _signed_in_user(replica) -> Optional[str]:
+    return replica.get_state("user_id")
+
+
 class RecordOpener(QObject):
     def __init__(self, ctx: AppContext, window: QMainWindow):
         super().__init__(window)
@@ -60,10 +64,13 @@ class RecordOpener(QObject):
         account = getattr(page, "account", None)
         return (account["id"], account["name"]) if account else (None, "")
 
-    def log(self, kind: str) -> Optional[RecordForm]:
-        """A form for a call, note or visit, filled in for the account on screen."""
+    def log(self, kind: str) -> None:
+        """A form for a call, note or visit, filled in for the account on screen
+        and owned by whoever is signed in (read on the replica thread)."""
         account_id, name = self.current_account()
-        me = self.ctx.replica.get_state("user_id")
+        self.ctx.call(_signed_in_user, done=lambda me: self._log_form(kind, account_id, name, me))
+
+    def _log_form(self, kind: str, account_id: Optional[str], name: str, me: Optional[str]) -> RecordForm:
         now = dt.datetime.now().astimezone().replace(second=0, microsecond=0)
         defaults: dict[str, Any] = {"account_id": account_id, "account_name": name, "owner_id": me}
         if kind == "visit":

@@ -2,6 +2,9 @@
 
 The password goes to the server once; what is kept is the device token, in
 the OS keyring (``fieldcrm.sync.credentials``), never in a file of ours.
+Who signed in last (to fill in the server and user name) is read on the
+replica thread; the fields stay editable meanwhile, and a sign-in asked for
+before that answer arrives goes ahead once it has.
 """
 
 from __future__ import annotations
@@ -15,17 +18,20 @@ from fieldcrm.ui.runner import Op
 
 
 class SignInDialog(QDialog):
-    def __init__(self, ctx: AppContext, service, *, reason: str = "", parent: QWidget | None = None):
+    """``controller``: the window's :class:`~fieldcrm.ui.sync_controller.SyncController`."""
+
+    def __init__(self, ctx: AppContext, controller, *, reason: str = "", parent: QWidget | None = None):
         super().__init__(parent)
-        self.ctx, self.service = ctx, service
+        self.ctx, self.controller = ctx, controller
+        self.account_checked = False
+        self._sign_in_asked = False
         self.setObjectName("sign-in")
         self.setWindowTitle(self.tr("Sign in to fieldcrm"))
-        account = service.account() if service is not None else None
         site_url = getattr(ctx.site, "server_url", None) or ""
-        self.server = QLineEdit(account.server_url if account else site_url, objectName="server-url")
+        self.server = QLineEdit(site_url, objectName="server-url")
         locked = "server_url" in getattr(ctx.site, "locked", ())
         self.server.setReadOnly(locked)
-        self.username = QLineEdit(account.username if account else "", objectName="username")
+        self.username = QLineEdit(objectName="username")
         self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
         self.reason = QLabel(reason, objectName="reason", wordWrap=True)
         self.reason.setVisible(bool(reason))
@@ -49,11 +55,31 @@ class SignInDialog(QDialog):
                                 wordWrap=True))
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        (self.password if self.username.text() else self.username).setFocus()
-        if service is None:
+        self.username.setFocus()
+        controller.account_known.connect(self._show_account)
+        controller.check_account()
+
+    @property
+    def service(self):
+        return self.controller.service
+
+    def _show_account(self, account) -> None:
+        """Fill in who signed in last, unless the person has typed there already."""
+        self.controller.account_known.disconnect(self._show_account)
+        self.account_checked = True
+        if account is not None:
+            if not self.server.text() or not self.server.isModified():
+                self.server.setText(account.server_url)
+            if not self.username.text():
+                self.username.setText(account.username)
+                if self.username.hasFocus():
+                    self.password.setFocus()
+        if self.service is None:
             self._show_error(self.tr("Signing in is not possible on this laptop: no secure key "
                                      "store is available. Ask IT to set one up."))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        elif self._sign_in_asked:
+            self.sign_in()
 
     def sign_in(self) -> None:
         server, user, password = self.server.text().strip(), self.username.text().strip(), self.password.text()
@@ -62,6 +88,9 @@ class SignInDialog(QDialog):
             return
         self.error.hide()
         self.buttons.setEnabled(False)
+        if not self.account_checked:
+            self._sign_in_asked = True  # goes ahead when the sign-in check answers
+            return
         Op(self.service.login, server, user, password, kind="network", label=self.tr("Signing in…")) \
             .success(lambda _account: self.accept()) \
             .failure(self._failed) \

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from fieldcrm.services.status import replica_status
@@ -11,6 +11,10 @@ from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import when
 from fieldcrm.ui.runner import Progress
 from fieldcrm.ui.text import counted
+
+PENDING = (QT_TRANSLATE_NOOP("AppStatusBar", "%n change to send"),
+           QT_TRANSLATE_NOOP("AppStatusBar", "%n changes to send"))
+TO_REVIEW = (QT_TRANSLATE_NOOP("AppStatusBar", "%n to review"), QT_TRANSLATE_NOOP("AppStatusBar", "%n to review"))
 
 #: Re-read the counts at least this often (a sync in another process).
 REFRESH_MS = 30_000
@@ -49,19 +53,21 @@ class AppStatusBar(QStatusBar):
 
     def _show_status(self, status: dict) -> None:
         self.pending_count = status["pending"]
-        self.pending.setText(counted("AppStatusBar", "%n change to send", "%n changes to send", status["pending"]))
+        self.pending.setText(counted("AppStatusBar", *PENDING, status["pending"]))
         issues = status["parked"] + status["conflicts"]
-        self.problems.setText(counted("AppStatusBar", "%n to review", "%n to review", issues) if issues else "")
+        self.problems.setText(counted("AppStatusBar", *TO_REVIEW, issues) if issues else "")
         self.problems.setVisible(bool(issues))
         stamp = when(status["last_sync"]) if status["last_sync"] else self.tr("never")
         self.last_sync.setText(self.tr("Last sync: %1").replace("%1", stamp))
 
     def set_online_state(self, state: str, detail: str) -> None:
-        """``state``: online, offline, syncing, signed_out."""
+        """``state``: online, offline (as the last round or ``/health`` probe saw
+        the server), syncing, checking, signed_out, sign_in_again."""
         texts = {
             "online": self.tr("● Online"),
             "offline": self.tr("○ Offline"),
             "syncing": self.tr("⟳ Syncing…"),
+            "checking": self.tr("○ Checking sign-in…"),
             "signed_out": self.tr("○ Not signed in — <a href='sign-in'>Sign in</a>"),
             "sign_in_again": self.tr("⚠ <a href='sign-in'>Sign in again</a>"),
         }

@@ -41,7 +41,7 @@ class SyncUi(QObject):
     def sign_in(self, reason: str = "") -> QDialog:
         from fieldcrm.ui.sign_in import SignInDialog
 
-        dialog = SignInDialog(self.ctx, self.controller.service, reason=reason, parent=self.window)
+        dialog = SignInDialog(self.ctx, self.controller, reason=reason, parent=self.window)
         dialog.accepted.connect(self.controller.signed_in)
         dialog.show()
         self.dialog = dialog
@@ -63,4 +63,4 @@ class SyncUi(QObject):
         sync = self.window.actions.sync
         signed_out = state in ("signed_out", "sign_in_again")
         sync.setText(self.tr("Sign in…") if signed_out else self.tr("S&ync now"))
-        sync.setEnabled(state != "syncing")
+        sync.setEnabled(state not in ("syncing", "checking"))

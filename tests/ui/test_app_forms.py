@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 from fieldcrm.services.records import RecordService
 from fieldcrm.services.status import replica_status
 from test_app_support import (  # noqa: F401  (fixtures)
-    ACME_ID, GLOBEX_ID, answer_next_question, demo_replica, window,
+    ACME_ID, GLOBEX_ID, REP_ID, answer_next_question, demo_replica, window,
 )
 
 
@@ -158,7 +158,9 @@ def test_log_a_call_from_the_account_page_is_prefilled(window, qtbot, demo_repli
     page = window.stack.currentWidget()
     qtbot.waitUntil(lambda: page.account is not None)
     qtbot.mouseClick(page.findChild(type(page.edit_button), "log-call"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(window.opener.forms))
     form = window.opener.forms[-1]
+    assert form.editors["owner_id"].value() == REP_ID  # whoever is signed in
     assert form.editors["account_id"].widget.currentText() == "Acme Tools"
     assert form.editors["kind"].value() == "call"
     qtbot.keyClicks(form.editors["subject"].widget, "Asked about pump prices")

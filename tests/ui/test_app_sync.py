@@ -44,23 +44,36 @@ def server(tmp_path):
         srv.stop()
 
 
-@pytest.fixture
-def app(qtbot, tmp_path):
+def open_window(qtbot, tmp_path, **timing):
+    """The main window on a fresh laptop profile. ``timing``: the scheduler's
+    debounce and probe pauses (seconds)."""
     replica = Replica.open(tmp_path / "laptop")
     ctx = make_context(replica, tmp_path / "laptop")
     service = SyncService(replica, CredentialStore(MemoryKeyring()))
-    win = MainWindow(ctx, sync_controller=SyncController(ctx, service=service))
+    win = MainWindow(ctx, sync_controller=SyncController(ctx, service=service, **timing))
     qtbot.addWidget(win)
     win.show()
     win.sync.start()
-    yield win
+    return win
+
+
+def close_window(win):
     win.close()
-    close_context(ctx)
-    replica.close()
+    close_context(win.ctx)
+    win.ctx.replica.close()
+
+
+@pytest.fixture
+def app(qtbot, tmp_path):
+    """For tests that sync with the button: no round starts by itself after an edit
+    or while offline, so each round is the one the test asked for."""
+    win = open_window(qtbot, tmp_path, debounce=600, first_retry=600, max_retry=600)
+    yield win
+    close_window(win)
 
 
 def sign_in(qtbot, win, srv, org, user="rep_north"):
-    assert win.sync.controller.state == "signed_out"
+    qtbot.waitUntil(lambda: win.sync.controller.state == "signed_out", timeout=5000)
     assert "Sign in" in win.statusBar().online.text()
     win.actions.sync.trigger()  # the Sync button offers to sign in first
     dialog = win.sync.dialog
@@ -71,6 +84,20 @@ def sign_in(qtbot, win, srv, org, user="rep_north"):
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert round_.args[0].ok, round_.args[0].error
     return round_.args[0]
+
+
+def log_visit(qtbot, win, account_id, objective):
+    """Open the account, click Log visit, type the objective and save."""
+    win.ctx.navigator.open_record.emit("account", account_id)
+    page = win.stack.currentWidget()
+    qtbot.waitUntil(lambda: page.account is not None and page.account["id"] == account_id, timeout=5000)
+    forms = len(win.opener.forms)
+    qtbot.mouseClick(page.findChild(type(page.edit_button), "log-visit"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(win.opener.forms) > forms, timeout=5000)
+    form = win.opener.forms[-1]
+    qtbot.keyClicks(form.editors["objective"].widget, objective)
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
 
 
 def round_(qtbot, win):
@@ -87,14 +114,7 @@ def test_visit_logged_offline_is_sent_when_the_server_is_back(qtbot, app, server
     assert {a["name"] for a in records.list("account")} == {"north_a", "north_b"}
 
     srv.stop()
-    app.ctx.navigator.open_record.emit("account", org.accounts["north_a"])
-    page = app.stack.currentWidget()
-    qtbot.waitUntil(lambda: page.account is not None, timeout=5000)
-    qtbot.mouseClick(page.findChild(type(page.edit_button), "log-visit"), Qt.MouseButton.LeftButton)
-    form = app.opener.forms[-1]
-    qtbot.keyClicks(form.editors["objective"].widget, "Checked the new pump")
-    with qtbot.waitSignal(form.saved, timeout=5000):
-        form.save()
+    log_visit(qtbot, app, org.accounts["north_a"], "Checked the new pump")
     bar = app.statusBar()
     qtbot.waitUntil(lambda: bar.pending_count == 1, timeout=5000)
     assert "1 change to send" in bar.pending.text()
