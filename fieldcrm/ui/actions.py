@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -30,9 +31,10 @@ class Actions:
         return [getattr(self, f.name) for f in fields(self)]
 
 
-def build_actions(window: QWidget) -> Actions:
-    tr = window.tr
+translate = QCoreApplication.translate
 
+
+def build_actions(window: QWidget) -> Actions:
     def action(text: str, shortcut=None, tip: str = "", name: str = "") -> QAction:
         act = QAction(text, window)
         act.setObjectName(name)
@@ -44,19 +46,28 @@ def build_actions(window: QWidget) -> Actions:
         return act
 
     actions = Actions(
-        new_record=action(tr("&New…"), QKeySequence.StandardKey.New,
-                          tr("Create a record of the kind on screen"), "new-record"),
-        find=action(tr("&Search…"), "Ctrl+K", tr("Search every record"), "find"),
-        undo=action(tr("&Undo"), QKeySequence.StandardKey.Undo, tr("Undo the last edit"), "undo"),
-        back=action(tr("&Back"), QKeySequence.StandardKey.Back, tr("Back to the previous page"), "back"),
-        log_call=action(tr("Log a &call…"), "Ctrl+Shift+C", tr("Log a phone call"), "log-call"),
-        log_visit=action(tr("Log a &visit…"), "Ctrl+Shift+V", tr("Log a visit"), "log-visit"),
-        log_note=action(tr("Add a &note…"), "Ctrl+Shift+N", tr("Add a note"), "log-note"),
-        sync=action(tr("S&ync now"), "F5", tr("Send your changes and fetch the latest"), "sync"),
-        sync_center=action(tr("Sync &center"), "Ctrl+Shift+S",
-                           tr("Pending changes, rejections and conflicts"), "sync-center"),
-        sign_in=action(tr("Sign &in…"), None, tr("Sign in to the server"), "sign-in"),
-        quit=action(tr("&Quit"), QKeySequence.StandardKey.Quit, tr("Close fieldcrm"), "quit"),
+        new_record=action(translate("Actions", "&New…"), QKeySequence.StandardKey.New,
+                          translate("Actions", "Create a record of the kind on screen"), "new-record"),
+        find=action(translate("Actions", "&Search…"), "Ctrl+K",
+                    translate("Actions", "Search every record"), "find"),
+        undo=action(translate("Actions", "&Undo"), QKeySequence.StandardKey.Undo,
+                    translate("Actions", "Undo the last edit"), "undo"),
+        back=action(translate("Actions", "&Back"), QKeySequence.StandardKey.Back,
+                    translate("Actions", "Back to the previous page"), "back"),
+        log_call=action(translate("Actions", "Log a &call…"), "Ctrl+Shift+C",
+                        translate("Actions", "Log a phone call"), "log-call"),
+        log_visit=action(translate("Actions", "Log a &visit…"), "Ctrl+Shift+V",
+                         translate("Actions", "Log a visit"), "log-visit"),
+        log_note=action(translate("Actions", "Add a &note…"), "Ctrl+Shift+N",
+                        translate("Actions", "Add a note"), "log-note"),
+        sync=action(translate("Actions", "S&ync now"), "F5",
+                    translate("Actions", "Send your changes and fetch the latest"), "sync"),
+        sync_center=action(translate("Actions", "Sync &center"), "Ctrl+Shift+S",
+                           translate("Actions", "Pending changes, rejections and conflicts"), "sync-center"),
+        sign_in=action(translate("Actions", "Sign &in…"), None,
+                       translate("Actions", "Sign in to the server"), "sign-in"),
+        quit=action(translate("Actions", "&Quit"), QKeySequence.StandardKey.Quit,
+                    translate("Actions", "Close fieldcrm"), "quit"),
     )
     actions.undo.setEnabled(False)
     return actions

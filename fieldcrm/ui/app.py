@@ -61,8 +61,10 @@ def run_app(profile_dir: Optional[Path] = None, *, on_window=None) -> int:
     except Exception:  # a broken site file must not keep the app from opening
         site = None
     ctx = make_context(replica, profile_dir, site=site)
+    from fieldcrm.ui.language import install_translators
     from fieldcrm.ui.main_window import MainWindow
 
+    install_translators(app, ctx.prefs.get("ui/language"))
     window = MainWindow(ctx)
     if on_window is not None:
         on_window(window)

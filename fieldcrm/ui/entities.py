@@ -1,7 +1,8 @@
 """How the desktop app names and lists each record type: declared as data.
 
-Titles are translated when asked for (``QCoreApplication.translate``), so a
-language change needs no restart of this module.
+Titles are marked for extraction (``QT_TRANSLATE_NOOP``) and translated when
+asked for (``QCoreApplication.translate``), so a language change needs no
+restart of this module.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.lazy_table import CENTER, LEFT, RIGHT, Column
@@ -76,65 +77,72 @@ class EntityUi:
         return _t(self.plural)
 
 
-ACCOUNT_NAME = ColumnSpec("account_name", "Account", 220, sortable=False)
-OWNER_NAME = ColumnSpec("owner_name", "Owner", 140, sortable=False)
+ACCOUNT_NAME = ColumnSpec("account_name", QT_TRANSLATE_NOOP("Entities", "Account"), 220, sortable=False)
+OWNER_NAME = ColumnSpec("owner_name", QT_TRANSLATE_NOOP("Entities", "Owner"), 140, sortable=False)
 
 ENTITY_UI: dict[str, EntityUi] = {e.entity: e for e in (
-    EntityUi("account", "Account", "Accounts", Change.ACCOUNTS, (
-        ColumnSpec("name", "Name", 260),
-        ColumnSpec("type", "Type", 90, formatter=choice),
-        ColumnSpec("city", "City", 140),
-        ColumnSpec("industry", "Industry", 140),
-        ColumnSpec("phone", "Phone", 130),
-        ColumnSpec("credit_limit", "Credit limit", 110, RIGHT, money),
-        ColumnSpec("erp_blocked", "Blocked", 70, CENTER, yes_no),
+    EntityUi("account", QT_TRANSLATE_NOOP("Entities", "Account"),
+             QT_TRANSLATE_NOOP("Entities", "Accounts"), Change.ACCOUNTS, (
+        ColumnSpec("name", QT_TRANSLATE_NOOP("Entities", "Name"), 260),
+        ColumnSpec("type", QT_TRANSLATE_NOOP("Entities", "Type"), 90, formatter=choice),
+        ColumnSpec("city", QT_TRANSLATE_NOOP("Entities", "City"), 140),
+        ColumnSpec("industry", QT_TRANSLATE_NOOP("Entities", "Industry"), 140),
+        ColumnSpec("phone", QT_TRANSLATE_NOOP("Entities", "Phone"), 130),
+        ColumnSpec("credit_limit", QT_TRANSLATE_NOOP("Entities", "Credit limit"), 110, RIGHT, money),
+        ColumnSpec("erp_blocked", QT_TRANSLATE_NOOP("Entities", "Blocked"), 70, CENTER, yes_no),
     ), quick_filter="type"),
-    EntityUi("contact", "Contact", "Contacts", Change.CONTACTS, (
-        ColumnSpec("last_name", "Last name", 150),
-        ColumnSpec("first_name", "First name", 130),
+    EntityUi("contact", QT_TRANSLATE_NOOP("Entities", "Contact"),
+             QT_TRANSLATE_NOOP("Entities", "Contacts"), Change.CONTACTS, (
+        ColumnSpec("last_name", QT_TRANSLATE_NOOP("Entities", "Last name"), 150),
+        ColumnSpec("first_name", QT_TRANSLATE_NOOP("Entities", "First name"), 130),
         ACCOUNT_NAME,
-        ColumnSpec("title", "Title", 140),
-        ColumnSpec("email", "Email", 200),
-        ColumnSpec("phone", "Phone", 130),
+        ColumnSpec("title", QT_TRANSLATE_NOOP("Entities", "Title"), 140),
+        ColumnSpec("email", QT_TRANSLATE_NOOP("Entities", "Email"), 200),
+        ColumnSpec("phone", QT_TRANSLATE_NOOP("Entities", "Phone"), 130),
     )),
-    EntityUi("visit", "Visit", "Visits", Change.VISITS, (
-        ColumnSpec("planned_start", "Planned", 140, formatter=when),
+    EntityUi("visit", QT_TRANSLATE_NOOP("Entities", "Visit"),
+             QT_TRANSLATE_NOOP("Entities", "Visits"), Change.VISITS, (
+        ColumnSpec("planned_start", QT_TRANSLATE_NOOP("Entities", "Planned"), 140, formatter=when),
         ACCOUNT_NAME,
-        ColumnSpec("status", "Status", 100, formatter=choice),
-        ColumnSpec("objective", "Objective", 260),
+        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=choice),
+        ColumnSpec("objective", QT_TRANSLATE_NOOP("Entities", "Objective"), 260),
         OWNER_NAME,
     ), quick_filter="status"),
-    EntityUi("activity", "Activity", "Activities", Change.ACTIVITIES, (
-        ColumnSpec("due_at", "Due", 140, formatter=when),
-        ColumnSpec("kind", "Kind", 80, formatter=choice),
-        ColumnSpec("subject", "Subject", 260),
+    EntityUi("activity", QT_TRANSLATE_NOOP("Entities", "Activity"),
+             QT_TRANSLATE_NOOP("Entities", "Activities"), Change.ACTIVITIES, (
+        ColumnSpec("due_at", QT_TRANSLATE_NOOP("Entities", "Due"), 140, formatter=when),
+        ColumnSpec("kind", QT_TRANSLATE_NOOP("Entities", "Kind"), 80, formatter=choice),
+        ColumnSpec("subject", QT_TRANSLATE_NOOP("Entities", "Subject"), 260),
         ACCOUNT_NAME,
-        ColumnSpec("done", "Done", 60, CENTER, yes_no),
+        ColumnSpec("done", QT_TRANSLATE_NOOP("Entities", "Done"), 60, CENTER, yes_no),
     ), quick_filter="kind"),
-    EntityUi("opportunity", "Opportunity", "Opportunities", Change.OPPORTUNITIES | Change.PIPELINE, (
-        ColumnSpec("name", "Name", 240),
+    EntityUi("opportunity", QT_TRANSLATE_NOOP("Entities", "Opportunity"),
+             QT_TRANSLATE_NOOP("Entities", "Opportunities"), Change.OPPORTUNITIES | Change.PIPELINE, (
+        ColumnSpec("name", QT_TRANSLATE_NOOP("Entities", "Name"), 240),
         ACCOUNT_NAME,
-        ColumnSpec("stage", "Stage", 110, formatter=choice),
-        ColumnSpec("amount", "Amount", 110, RIGHT, money),
-        ColumnSpec("probability", "%", 50, RIGHT),
-        ColumnSpec("expected_close", "Expected close", 120),
+        ColumnSpec("stage", QT_TRANSLATE_NOOP("Entities", "Stage"), 110, formatter=choice),
+        ColumnSpec("amount", QT_TRANSLATE_NOOP("Entities", "Amount"), 110, RIGHT, money),
+        ColumnSpec("probability", QT_TRANSLATE_NOOP("Entities", "%"), 50, RIGHT),
+        ColumnSpec("expected_close", QT_TRANSLATE_NOOP("Entities", "Expected close"), 120),
     ), quick_filter="stage"),
-    EntityUi("sales_order", "Order", "Orders", Change.ORDERS, (
-        ColumnSpec("order_date", "Date", 100),
-        ColumnSpec("kind", "Kind", 70, formatter=choice),
+    EntityUi("sales_order", QT_TRANSLATE_NOOP("Entities", "Order"),
+             QT_TRANSLATE_NOOP("Entities", "Orders"), Change.ORDERS, (
+        ColumnSpec("order_date", QT_TRANSLATE_NOOP("Entities", "Date"), 100),
+        ColumnSpec("kind", QT_TRANSLATE_NOOP("Entities", "Kind"), 70, formatter=choice),
         ACCOUNT_NAME,
-        ColumnSpec("status", "Status", 100, formatter=choice),
-        ColumnSpec("erp_number", "ERP number", 120),
-        ColumnSpec("erp_state", "ERP status", 110),
-        ColumnSpec("total", "Total", 110, RIGHT, money),
+        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=choice),
+        ColumnSpec("erp_number", QT_TRANSLATE_NOOP("Entities", "ERP number"), 120),
+        ColumnSpec("erp_state", QT_TRANSLATE_NOOP("Entities", "ERP status"), 110),
+        ColumnSpec("total", QT_TRANSLATE_NOOP("Entities", "Total"), 110, RIGHT, money),
     ), quick_filter="status"),
-    EntityUi("service_job", "Service job", "Service jobs", Change.JOBS, (
-        ColumnSpec("scheduled_start", "Scheduled", 140, formatter=when),
-        ColumnSpec("title", "Title", 240),
+    EntityUi("service_job", QT_TRANSLATE_NOOP("Entities", "Service job"),
+             QT_TRANSLATE_NOOP("Entities", "Service jobs"), Change.JOBS, (
+        ColumnSpec("scheduled_start", QT_TRANSLATE_NOOP("Entities", "Scheduled"), 140, formatter=when),
+        ColumnSpec("title", QT_TRANSLATE_NOOP("Entities", "Title"), 240),
         ACCOUNT_NAME,
-        ColumnSpec("priority", "Priority", 80, formatter=choice),
-        ColumnSpec("status", "Status", 100, formatter=choice),
-        ColumnSpec("technician_name", "Technician", 140, sortable=False),
+        ColumnSpec("priority", QT_TRANSLATE_NOOP("Entities", "Priority"), 80, formatter=choice),
+        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=choice),
+        ColumnSpec("technician_name", QT_TRANSLATE_NOOP("Entities", "Technician"), 140, sortable=False),
     ), quick_filter="status"),
 )}
 

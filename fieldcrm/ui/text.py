@@ -6,7 +6,9 @@ from PySide6.QtCore import QCoreApplication
 
 
 def counted(context: str, one: str, many: str, n: int) -> str:
-    """'1 change to send' / '3 changes to send': both forms go through translation
-    (languages with more plural forms get them from their .ts file's numerus entries)."""
-    text = QCoreApplication.translate(context, one if n == 1 else many, "", n)
+    """'1 change to send' / '3 changes to send'. Both forms are translated as
+    plain strings (mark them with ``QT_TRANSLATE_NOOP`` so the extractor finds
+    them); ``n`` is not passed to Qt, whose plural lookup would look for numerus
+    forms the Python extractor does not write."""
+    text = QCoreApplication.translate(context, one if n == 1 else many)
     return text.replace("%n", f"{n:,}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from fieldcrm.ui.context import AppContext
@@ -71,20 +71,21 @@ def _later(title: str, explanation: str) -> Callable[[AppContext], QWidget]:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("today", "Today", _today, "Ctrl+1"),
-    Page("account", "Accounts", _list("account"), "Ctrl+2"),
-    Page("contact", "Contacts", _list("contact"), "Ctrl+3"),
-    Page("visit", "Visits", _list("visit"), "Ctrl+4"),
-    Page("activity", "Activities", _list("activity"), "Ctrl+5"),
-    Page("opportunity", "Opportunities", _list("opportunity"), "Ctrl+6"),
-    Page("sales_order", "Orders", _list("sales_order"), "Ctrl+7"),
-    Page("service_job", "Service jobs", _list("service_job"), "Ctrl+8"),
-    Page("pipeline", "Pipeline", _pipeline, "Ctrl+9"),
-    Page("territory", "Territory", _territory),
-    Page("schedule", "Schedule", _later(
-        "Schedule", "The week schedule and route planner is coming in a later version. "
-        "Today's visits and jobs are on the Today page.")),
-    Page("account-360", "Account", _account, in_navigation=False),
+    Page("today", QT_TRANSLATE_NOOP("Pages", "Today"), _today, "Ctrl+1"),
+    Page("account", QT_TRANSLATE_NOOP("Pages", "Accounts"), _list("account"), "Ctrl+2"),
+    Page("contact", QT_TRANSLATE_NOOP("Pages", "Contacts"), _list("contact"), "Ctrl+3"),
+    Page("visit", QT_TRANSLATE_NOOP("Pages", "Visits"), _list("visit"), "Ctrl+4"),
+    Page("activity", QT_TRANSLATE_NOOP("Pages", "Activities"), _list("activity"), "Ctrl+5"),
+    Page("opportunity", QT_TRANSLATE_NOOP("Pages", "Opportunities"), _list("opportunity"), "Ctrl+6"),
+    Page("sales_order", QT_TRANSLATE_NOOP("Pages", "Orders"), _list("sales_order"), "Ctrl+7"),
+    Page("service_job", QT_TRANSLATE_NOOP("Pages", "Service jobs"), _list("service_job"), "Ctrl+8"),
+    Page("pipeline", QT_TRANSLATE_NOOP("Pages", "Pipeline"), _pipeline, "Ctrl+9"),
+    Page("territory", QT_TRANSLATE_NOOP("Pages", "Territory"), _territory),
+    Page("schedule", QT_TRANSLATE_NOOP("Pages", "Schedule"), _later(
+        QT_TRANSLATE_NOOP("Pages", "Schedule"), QT_TRANSLATE_NOOP(
+            "Pages", "The week schedule and route planner is coming in a later version. "
+            "Today's visits and jobs are on the Today page."))),
+    Page("account-360", QT_TRANSLATE_NOOP("Pages", "Account"), _account, in_navigation=False),
 )
 
 PAGE_BY_KEY = {p.key: p for p in PAGES}

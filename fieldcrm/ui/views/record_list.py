@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton,
     QTableView, QVBoxLayout, QWidget,
@@ -18,6 +18,8 @@ from fieldcrm.ui.entities import ENTITY_UI
 from fieldcrm.ui.lazy_table import LazyTableModel, ListQuery, configure_view
 from fieldcrm.ui.prefs import save_filter, saved_filters
 from fieldcrm.ui.text import counted
+
+RECORDS = (QT_TRANSLATE_NOOP("RecordListView", "%n record"), QT_TRANSLATE_NOOP("RecordListView", "%n records"))
 
 #: Wait this long after the last keystroke before filtering.
 TYPING_PAUSE_MS = 200
@@ -144,7 +146,7 @@ class RecordListView(QWidget):
     # -- rows ------------------------------------------------------------------
 
     def _show_count(self, n: int) -> None:
-        self.count.setText(counted("RecordListView", "%n record", "%n records", n))
+        self.count.setText(counted("RecordListView", *RECORDS, n))
 
     def _open_index(self, index) -> None:
         if index.isValid():

@@ -1,0 +1,1359 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name></name>
+    <message>
+        <source>“%1” is set by your organisation and cannot be changed.</source>
+        <extracomment>name -&gt; (type, default). Lists and dicts are stored as JSON.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AccountMapView</name>
+    <message>
+        <source>Account map</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AccountView</name>
+    <message>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Log call</source>
+        <translation>Anruf erfassen</translation>
+    </message>
+    <message>
+        <source>Log visit</source>
+        <translation>Besuch erfassen</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Notiz hinzufügen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;From the ERP&lt;/b&gt; (read-only)</source>
+        <translation>&lt;b&gt;Aus dem ERP&lt;/b&gt; (schreibgeschützt)</translation>
+    </message>
+    <message>
+        <source>Credit limit</source>
+        <translation>Kreditlimit</translation>
+    </message>
+    <message>
+        <source>Receivable</source>
+        <translation>Offene Forderungen</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>ERP number</source>
+        <translation>ERP-Nummer</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Kontakte</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Open opportunities</source>
+        <translation>Offene Verkaufschancen</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>Service jobs</source>
+        <translation>Serviceeinsätze</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Besuche</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Loading…&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;Wird geladen…&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nein</translation>
+    </message>
+    <message>
+        <source>not in the ERP yet</source>
+        <translation>noch nicht im ERP</translation>
+    </message>
+</context>
+<context>
+    <name>Actions</name>
+    <message>
+        <source>&amp;New…</source>
+        <translation>&amp;Neu…</translation>
+    </message>
+    <message>
+        <source>Create a record of the kind on screen</source>
+        <translation>Einen Datensatz der angezeigten Art anlegen</translation>
+    </message>
+    <message>
+        <source>&amp;Search…</source>
+        <translation>&amp;Suchen…</translation>
+    </message>
+    <message>
+        <source>Search every record</source>
+        <translation>Alle Datensätze durchsuchen</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>Undo the last edit</source>
+        <translation>Die letzte Änderung rückgängig machen</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>&amp;Zurück</translation>
+    </message>
+    <message>
+        <source>Back to the previous page</source>
+        <translation>Zurück zur vorigen Seite</translation>
+    </message>
+    <message>
+        <source>Log a &amp;call…</source>
+        <translation>&amp;Anruf erfassen…</translation>
+    </message>
+    <message>
+        <source>Log a phone call</source>
+        <translation>Einen Telefonanruf erfassen</translation>
+    </message>
+    <message>
+        <source>Log a &amp;visit…</source>
+        <translation>&amp;Besuch erfassen…</translation>
+    </message>
+    <message>
+        <source>Log a visit</source>
+        <translation>Einen Besuch erfassen</translation>
+    </message>
+    <message>
+        <source>Add a &amp;note…</source>
+        <translation>N&amp;otiz hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add a note</source>
+        <translation>Eine Notiz hinzufügen</translation>
+    </message>
+    <message>
+        <source>S&amp;ync now</source>
+        <translation>&amp;Jetzt synchronisieren</translation>
+    </message>
+    <message>
+        <source>Send your changes and fetch the latest</source>
+        <translation>Ihre Änderungen senden und den neuesten Stand holen</translation>
+    </message>
+    <message>
+        <source>Sync &amp;center</source>
+        <translation>Synchronisations&amp;zentrale</translation>
+    </message>
+    <message>
+        <source>Pending changes, rejections and conflicts</source>
+        <translation>Ausstehende Änderungen, Ablehnungen und Konflikte</translation>
+    </message>
+    <message>
+        <source>Sign &amp;in…</source>
+        <translation>&amp;Anmelden…</translation>
+    </message>
+    <message>
+        <source>Sign in to the server</source>
+        <translation>Am Server anmelden</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Close fieldcrm</source>
+        <translation>fieldcrm schließen</translation>
+    </message>
+</context>
+<context>
+    <name>AppStatusBar</name>
+    <message>
+        <source>%n change to send</source>
+        <translation>%n Änderung zu senden</translation>
+    </message>
+    <message>
+        <source>%n changes to send</source>
+        <translation>%n Änderungen zu senden</translation>
+    </message>
+    <message>
+        <source>%n to review</source>
+        <translation>%n zu prüfen</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <extracomment>Re-read the counts at least this often (a sync in another process).</extracomment>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>Letzte Synchronisation: %1</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <source>○ Offline</source>
+        <translation>○ Offline</translation>
+    </message>
+    <message>
+        <source>⟳ Syncing…</source>
+        <translation>⟳ Synchronisiert…</translation>
+    </message>
+    <message>
+        <source>○ Checking sign-in…</source>
+        <translation>○ Anmeldung wird geprüft…</translation>
+    </message>
+    <message>
+        <source>○ Not signed in — &lt;a href=&apos;sign-in&apos;&gt;Sign in&lt;/a&gt;</source>
+        <translation>○ Nicht angemeldet — &lt;a href=&apos;sign-in&apos;&gt;Anmelden&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>⚠ &lt;a href=&apos;sign-in&apos;&gt;Sign in again&lt;/a&gt;</source>
+        <translation>⚠ &lt;a href=&apos;sign-in&apos;&gt;Erneut anmelden&lt;/a&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>CloseDealDialog</name>
+    <message>
+        <source>Deal won</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deal lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What made the customer decide for us?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Price, timing, a competitor…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Closed on:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EditHistory</name>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Undoing…</source>
+        <translation>Wird rückgängig gemacht…</translation>
+    </message>
+    <message>
+        <source>Undo new %1</source>
+        <translation>Neu angelegt rückgängig: %1</translation>
+    </message>
+    <message>
+        <source>Undo edit of %1</source>
+        <translation>Änderung rückgängig: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Entities</name>
+    <message>
+        <source>Account</source>
+        <extracomment>The choice field offered as a quick filter in the list, if any.</extracomment>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Zuständig</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Kunden</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ort</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>Branche</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>Credit limit</source>
+        <translation>Kreditlimit</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Kontakte</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nachname</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Vorname</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Besuch</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Besuche</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>Geplant</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Objective</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>Aktivität</translation>
+    </message>
+    <message>
+        <source>Activities</source>
+        <translation>Aktivitäten</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Fällig</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Opportunity</source>
+        <translation>Verkaufschance</translation>
+    </message>
+    <message>
+        <source>Opportunities</source>
+        <translation>Verkaufschancen</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Betrag</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>Expected close</source>
+        <translation>Erwarteter Abschluss</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>ERP number</source>
+        <translation>ERP-Nummer</translation>
+    </message>
+    <message>
+        <source>ERP status</source>
+        <translation>ERP-Status</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Summe</translation>
+    </message>
+    <message>
+        <source>Service job</source>
+        <translation>Serviceeinsatz</translation>
+    </message>
+    <message>
+        <source>Service jobs</source>
+        <translation>Serviceeinsätze</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Geplant</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Technician</source>
+        <translation>Techniker</translation>
+    </message>
+</context>
+<context>
+    <name>ForecastPanel</name>
+    <message>
+        <source>By month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By quarter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;urrency:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Won</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weighted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attainment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This period against quota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per rep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per territory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{period} against quota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected revenue ({currency})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>GlobalSearch</name>
+    <message>
+        <source>Search accounts, contacts, deals… (Ctrl+K)</source>
+        <extracomment>A pause this long after a keystroke starts the search.</extracomment>
+        <translation>Kunden, Kontakte, Chancen suchen… (Strg+K)</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%1”</source>
+        <translation>Nichts gefunden für „%1“</translation>
+    </message>
+</context>
+<context>
+    <name>KpiTable</name>
+    <message>
+        <source>Territory</source>
+        <translation type="unfinished">Gebiet</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation type="unfinished">Kunden</translation>
+    </message>
+    <message>
+        <source>Open pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visit coverage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LazyTableModel</name>
+    <message>
+        <source>…</source>
+        <extracomment>Pages kept in memory per model (LRU): 20 x 200 rows. Page fetches queued at once; newer requests (where the user is now) win. Requested pages remembered while fetches are busy; older ones are dropped (the user has scrolled past them).</extracomment>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Loading list…</source>
+        <extracomment>How many pages were fetched since the model was made.</extracomment>
+        <translation>Liste wird geladen…</translation>
+    </message>
+</context>
+<context>
+    <name>LinesEditor</name>
+    <message>
+        <source>Product</source>
+        <translation>Produkt</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Menge</translation>
+    </message>
+    <message>
+        <source>Unit price</source>
+        <translation>Einzelpreis</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Betrag</translation>
+    </message>
+    <message>
+        <source>Add line</source>
+        <translation>Position hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>Position entfernen</translation>
+    </message>
+    <message>
+        <source>Prices are provisional until the ERP confirms the order.</source>
+        <translation>Die Preise sind vorläufig, bis das ERP den Auftrag bestätigt.</translation>
+    </message>
+    <message>
+        <source>(provisional)</source>
+        <translation>(vorläufig)</translation>
+    </message>
+    <message>
+        <source>Total %1 (provisional)</source>
+        <translation>Summe %1 (vorläufig)</translation>
+    </message>
+</context>
+<context>
+    <name>LinkEditor</name>
+    <message>
+        <source>Type to find…</source>
+        <translation>Zum Suchen tippen…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>fieldcrm</source>
+        <translation>fieldcrm</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Hauptleiste</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation>&amp;Erfassen</translation>
+    </message>
+    <message>
+        <source>&amp;Sync</source>
+        <translation>&amp;Synchronisation</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+</context>
+<context>
+    <name>Pages</name>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Kunden</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Kontakte</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Besuche</translation>
+    </message>
+    <message>
+        <source>Activities</source>
+        <translation>Aktivitäten</translation>
+    </message>
+    <message>
+        <source>Opportunities</source>
+        <translation>Verkaufschancen</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>Service jobs</source>
+        <translation>Serviceeinsätze</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>Pipeline</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>Gebiet</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Planung</translation>
+    </message>
+    <message>
+        <source>The week schedule and route planner is coming in a later version. Today&apos;s visits and jobs are on the Today page.</source>
+        <translation>Wochenplanung und Routenplaner kommen in einer späteren Version. Die Besuche und Einsätze von heute stehen auf der Seite „Heute“.</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Kunde</translation>
+    </message>
+</context>
+<context>
+    <name>PipelineView</name>
+    <message>
+        <source>All owners</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All territories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any close date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closing this month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closing this quarter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closing next quarter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closing this year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Owner:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Territory:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Close:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Product:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Board</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Forecast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move to &amp;next stage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move to &amp;previous stage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The deal was not moved: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlanPanel</name>
+    <message>
+        <source>&amp;Add checked visits to the plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Submit plan to manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plans waiting for your decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment for the rep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A&amp;pprove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Visits due this week&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No visit plan for {week} yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan for {week}: {status}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager: {comment}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished">nie</translation>
+    </message>
+    <message>
+        <source>{name}, {city} — due {due} (last visit {last}, every {n} days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not done: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan sent to the manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan approved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan returned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordForm</name>
+    <message>
+        <source>New %1</source>
+        <translation>Neu: %1</translation>
+    </message>
+    <message>
+        <source>Edit %1</source>
+        <translation>%1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>(from the ERP)</source>
+        <translation>(aus dem ERP)</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>This %1 has changes that are not saved. Save them?</source>
+        <translation>Dieser Datensatz (%1) hat ungespeicherte Änderungen. Speichern?</translation>
+    </message>
+</context>
+<context>
+    <name>RecordListView</name>
+    <message>
+        <source>%n record</source>
+        <translation>%n Datensatz</translation>
+    </message>
+    <message>
+        <source>%n records</source>
+        <translation>%n Datensätze</translation>
+    </message>
+    <message>
+        <source>Filter %1…</source>
+        <extracomment>Wait this long after the last keystroke before filtering.</extracomment>
+        <translation>%1 filtern…</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Open only</source>
+        <translation>Nur offene</translation>
+    </message>
+    <message>
+        <source>Save filter…</source>
+        <translation>Filter speichern…</translation>
+    </message>
+    <message>
+        <source>New %1</source>
+        <translation>Neu: %1</translation>
+    </message>
+    <message>
+        <source>Saved filters</source>
+        <translation>Gespeicherte Filter</translation>
+    </message>
+    <message>
+        <source>Save filter</source>
+        <translation>Filter speichern</translation>
+    </message>
+    <message>
+        <source>Name of this filter:</source>
+        <translation>Name dieses Filters:</translation>
+    </message>
+</context>
+<context>
+    <name>RecordOpener</name>
+    <message>
+        <source>That record is no longer on this laptop.</source>
+        <translation>Dieser Datensatz ist nicht mehr auf diesem Laptop.</translation>
+    </message>
+    <message>
+        <source>fieldcrm</source>
+        <translation>fieldcrm</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleView</name>
+    <message>
+        <source>Week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Team board</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>◀</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>▶</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier (Alt+Left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Later (Alt+Right)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Optimise day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Pin / unpin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check &amp;in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check o&amp;ut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Warnings&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Route&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>D&amp;ay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Visit plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optimise the day&apos;s route</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pin or unpin the visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No overlaps, windows or drives out of reach.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Me ({name})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{day}: {n} stops in driving order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No stops on this day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not done: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moved to {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optimising the route…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Route optimised; pinned visits kept their place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unpinned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pinned at its place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visit done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in to fieldcrm</source>
+        <translation>Bei fieldcrm anmelden</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Your password is sent to the server once; this laptop keeps only a sign-in token, in the system&apos;s key store.</source>
+        <translation>Ihr Passwort wird einmal an den Server gesendet; dieser Laptop behält nur ein Anmelde-Token, im Schlüsselspeicher des Systems.</translation>
+    </message>
+    <message>
+        <source>Signing in is not possible on this laptop: no secure key store is available. Ask IT to set one up.</source>
+        <translation>Anmelden ist auf diesem Laptop nicht möglich: Es gibt keinen sicheren Schlüsselspeicher. Bitten Sie die IT, einen einzurichten.</translation>
+    </message>
+    <message>
+        <source>Enter the server, your user name and your password.</source>
+        <translation>Geben Sie den Server, Ihren Benutzernamen und Ihr Passwort ein.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Anmeldung läuft…</translation>
+    </message>
+</context>
+<context>
+    <name>StageColumn</name>
+    <message>
+        <source>Total {total}
+Weighted {weighted}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncCenter</name>
+    <message>
+        <source>Sync center</source>
+        <translation>Synchronisationszentrale</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>Felder</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Feld</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>Meine</translation>
+    </message>
+    <message>
+        <source>Theirs (server)</source>
+        <translation>Deren (Server)</translation>
+    </message>
+    <message>
+        <source>Keep mine</source>
+        <translation>Meine behalten</translation>
+    </message>
+    <message>
+        <source>Take theirs</source>
+        <translation>Deren übernehmen</translation>
+    </message>
+    <message>
+        <source>Send my edited values</source>
+        <translation>Meine bearbeiteten Werte senden</translation>
+    </message>
+    <message>
+        <source>Discard mine</source>
+        <translation>Meine verwerfen</translation>
+    </message>
+    <message>
+        <source>To edit, change values in the “Mine” column, then send them.</source>
+        <translation>Zum Bearbeiten die Werte in der Spalte „Meine“ ändern und dann senden.</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>Zu prüfen</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>Wartet auf Senden</translation>
+    </message>
+    <message>
+        <source>Sync log</source>
+        <translation>Synchronisationsprotokoll</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Jetzt synchronisieren</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>neu</translation>
+    </message>
+    <message>
+        <source>edit</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>Löschung</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent (%1)</source>
+        <translation>Wartet auf Senden (%1)</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>Konflikt</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Needs attention (%1)</source>
+        <translation>Zu prüfen (%1)</translation>
+    </message>
+    <message>
+        <source>Nothing needs your attention.</source>
+        <translation>Nichts zu prüfen.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>Checking sign-in</source>
+        <extracomment>Everything a pull can bring. What the person can change on this laptop: any of these starts a debounced round. Quiet seconds after the last local edit before a round. Pauses between ``/health`` probes while offline: the first, and the longest.</extracomment>
+        <translation>Anmeldung wird geprüft</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Nicht angemeldet</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>Erneut anmelden</translation>
+    </message>
+    <message>
+        <source>The server does not answer; trying again shortly.</source>
+        <translation>Der Server antwortet nicht; neuer Versuch in Kürze.</translation>
+    </message>
+    <message>
+        <source>%1  sent %2, received %3, conflicts %4, rejected %5</source>
+        <translation>%1  gesendet %2, empfangen %3, Konflikte %4, abgelehnt %5</translation>
+    </message>
+</context>
+<context>
+    <name>SyncUi</name>
+    <message>
+        <source>Your sign-in has ended. Sign in again to send your changes.</source>
+        <translation>Ihre Anmeldung ist abgelaufen. Melden Sie sich erneut an, um Ihre Änderungen zu senden.</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Anmelden…</translation>
+    </message>
+    <message>
+        <source>S&amp;ync now</source>
+        <translation>&amp;Jetzt synchronisieren</translation>
+    </message>
+</context>
+<context>
+    <name>TaskRunner</name>
+    <message>
+        <source>Working…</source>
+        <extracomment>An op still running after this long shows the busy cursor. An op still running after this long is announced for a progress display. Network work runs on at most this many threads at once.</extracomment>
+        <translation>In Arbeit…</translation>
+    </message>
+</context>
+<context>
+    <name>TerritoryView</name>
+    <message>
+        <source>Wheel or +/- to zoom, drag to pan, Shift+drag to select accounts, 0 to see all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select its &amp;accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move accounts to another territory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Move accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the map…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select accounts on the map (Shift+drag) or a territory&apos;s accounts from the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select the accounts to move first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: after the move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is changed until you press Move accounts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not done: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TodayView</name>
+    <message>
+        <source>Visits</source>
+        <translation>Besuche</translation>
+    </message>
+    <message>
+        <source>Service jobs</source>
+        <translation>Serviceeinsätze</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>Aufgaben</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>Überfällig</translation>
+    </message>
+    <message>
+        <source>Changed since the last sync</source>
+        <translation>Seit der letzten Synchronisation geändert</translation>
+    </message>
+</context>
+<context>
+    <name>VisitReportDialog</name>
+    <message>
+        <source>Visit report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was discussed, what was agreed, next steps…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
