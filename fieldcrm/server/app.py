@@ -39,19 +39,29 @@ class BodyLimit:
                     return await too_big(scope, receive, send)
             except ValueError:
                 return await JSONResponse({"detail": "bad Content-Length"}, status_code=400)(scope, receive, send)
-        seen = 0
-
-        async def limited_receive():
-            nonlocal seen
+        if declared is not None:
+            return await self.app(scope, receive, send)
+        # No declared length (chunked): read up to the limit here, then hand
+        # the body on, so an oversized stream is refused before any route runs.
+        body, more = bytearray(), True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    # Raised inside the route's body read: answered as a 413.
-                    raise StarletteHTTPException(413, f"request too large (limit {self.max_bytes} bytes)")
-            return message
+            if message["type"] != "http.request":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await too_big(scope, receive, send)
+        replayed = False
 
-        await self.app(scope, limited_receive, send)
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 def _first_problem(exc: RequestValidationError) -> str:

@@ -6,9 +6,10 @@
     fieldcrm-server user territories USERNAME [--territory CODE ...]
     fieldcrm-server account move ACCOUNT_ID --territory CODE
     fieldcrm-server seed-demo [--accounts N] [--seed S]
-    fieldcrm-server serve [--host 127.0.0.1] [--port 8765] [--workers N]
+    fieldcrm-server serve [--host 127.0.0.1] [--port 8765] [--workers N] [--erp-worker]
     fieldcrm-server device revoke USERNAME [--device ID]
     fieldcrm-server compact [--older-than DAYS]
+    fieldcrm-server erp configure|policy|pull|worker|status ...   (see fieldcrm.server.erp.cli)
 
 The database is ``--db URL``, else ``FIELDCRM_SERVER_DB``, else a SQLite file
 in the per-user data dir. Errors are one line on stderr with exit status 2.
@@ -24,6 +25,7 @@ from typing import Optional, Sequence
 
 from fieldcrm.server import admin
 from fieldcrm.server.db import Database
+from fieldcrm.server.erp import cli as erp_cli
 from fieldcrm.server.migrate import current_revision, head_revision, upgrade
 from fieldcrm.server.oplog import OpLog, compact
 from fieldcrm.server.settings import DB_ENV, ServerSettings
@@ -75,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--erp-worker", action="store_true", help="also run the ERP worker in this process")
 
     device = sub.add_parser("device", help="manage signed-in devices").add_subparsers(dest="action", required=True)
     d_revoke = device.add_parser("revoke", help="sign a user's device (or all devices) out")
@@ -83,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
     comp = sub.add_parser("compact", help="drop old REMOVE ops from the op log")
     comp.add_argument("--older-than", type=float, default=None, metavar="DAYS")
+    erp_cli.register(sub)
     return p
 
 
@@ -113,6 +117,10 @@ def _serve(settings: ServerSettings, args) -> int:
     from fieldcrm.server.logging_config import uvicorn_log_config
 
     os.environ[DB_ENV] = settings.db_url
+    if args.erp_worker:
+        from fieldcrm.server.erp.worker import run_in_thread
+
+        run_in_thread(settings.db_url)
     uvicorn.run(
         "fieldcrm.server.app:app_from_env", factory=True, host=args.host, port=args.port,
         workers=args.workers if args.workers > 1 else None, access_log=False,
@@ -137,6 +145,8 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "serve":
             db.dispose()
             return _serve(settings, args)
+        if args.command == "erp":
+            return erp_cli.run(db, args)
         if args.command == "territory":
             t = _admin_write(db, admin.add_territory, code=args.code, name=args.name,
                              parent=args.parent, manager=args.manager)

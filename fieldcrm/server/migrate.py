@@ -38,6 +38,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def model_drift(engine: Engine) -> list:
     """Differences between the models and a migrated database (empty when in step)."""
+    from fieldcrm.server.erp import tables as _erp_tables  # noqa: F401
     from fieldcrm.server.tables import ServerBase
     from fieldcrm.storage import registry  # noqa: F401
     from fieldcrm.storage.base import Base

@@ -1,8 +1,10 @@
-"""Pull and verify: pages of ops per bucket, built as list-of-lists with orjson.
+"""Pull and verify: pages of ops per bucket, as list-of-lists JSON.
 
-A first sync moves hundreds of thousands of rows, so this path reads with the
-driver's own cursor and hands tuples straight to orjson: the column names go
-once per entity per bucket page and each row is a plain list.
+A first sync moves hundreds of thousands of rows, so no Python code touches a
+row on this path: the database aggregates each entity's rows of a page into
+one JSON array of arrays (SQLite ``json_group_array``, PostgreSQL
+``json_agg``), and orjson embeds it as a fragment next to the column names,
+which go once per entity per bucket page.
 """
 
 from __future__ import annotations
@@ -40,19 +42,25 @@ class _Sql:
 
 
 @lru_cache(maxsize=None)
-def _select_list(entity: str, pg: bool) -> tuple[str, tuple[int, ...]]:
-    """Column expressions in wire form, and the positions of boolean columns."""
-    parts, bools = [], []
-    for i, (name, info) in enumerate(fields_of(entity).items()):
+def _rows_json(entity: str, pg: bool) -> str:
+    """SQL that aggregates the selected rows into one JSON array of arrays.
+
+    The database writes the JSON (booleans as true/false, amounts as decimal
+    strings with the column's scale), so no Python code touches each row.
+    """
+    parts = []
+    for name, info in fields_of(entity).items():
         col = f't."{name}"'
         if info.kind == "decimal":
             scale = ENTITIES[entity].__table__.c[name].type.scale or 0
             col = (f"CAST({col} AS TEXT)" if pg
                    else f"CASE WHEN {col} IS NULL THEN NULL ELSE printf('%.{scale}f', {col}) END")
         elif info.kind == "bool" and not pg:
-            bools.append(i)
+            col = f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} THEN json('true') ELSE json('false') END"
         parts.append(col)
-    return ", ".join(parts), tuple(bools)
+    if pg:
+        return f"COALESCE(json_agg(json_build_array({', '.join(parts)}))::text, '[]')"
+    return f"json_group_array(json_array({', '.join(parts)}))"
 
 
 def _fetch(session: Session, sql: _Sql, text: str) -> list[tuple]:
@@ -62,19 +70,6 @@ def _fetch(session: Session, sql: _Sql, text: str) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
-
-
-def _booleans(rows: list[tuple], positions: Sequence[int]) -> list:
-    if not positions:
-        return rows
-    out = []
-    for row in rows:
-        row = list(row)
-        for i in positions:
-            if row[i] is not None:
-                row[i] = bool(row[i])
-        out.append(row)
-    return out
 
 
 def _bucket_page(session: Session, pg: bool, bucket: str, lo: int, budget: int,
@@ -104,14 +99,13 @@ def _bucket_page(session: Session, pg: bool, bucket: str, lo: int, budget: int,
         entity = cls.__entity__
         if entity not in entities:
             continue
-        columns, bools = _select_list(entity, pg)
         sql.params = dict(params)
         rows = _fetch(session, sql, (
-            f"SELECT {columns} FROM bucket_op o JOIN {cls.__tablename__} t ON t.id = o.row_id "
+            f"SELECT {_rows_json(entity, pg)} FROM bucket_op o JOIN {cls.__tablename__} t ON t.id = o.row_id "
             f"WHERE {where} AND o.entity = {sql.bind(entity)} AND o.op = 'put'"
-        ))
-        if rows:
-            puts[entity] = {"columns": list(fields_of(entity)), "rows": _booleans(rows, bools)}
+        ))[0][0]
+        if rows != "[]":
+            puts[entity] = {"columns": list(fields_of(entity)), "rows": orjson.Fragment(rows)}
     sql.params = dict(params)
     others = sql.bind_list(subscriptions)
     for entity, row_id in _fetch(session, sql, (

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.server.db import Database
 from fieldcrm.server.distribution import Placement, place_changed
+from fieldcrm.server.erp.jobs import queue_erp_work
 from fieldcrm.server.merge import three_way
 from fieldcrm.server.oplog import OpLog
 from fieldcrm.server.rows import delete_row, tombstone_visible
@@ -63,7 +64,9 @@ class MutationApplier:
         if "id" in changes and changes.pop("id") != m.row_id:
             raise Rejected("id: does not match the record being changed")
         self.cls, self.changes = cls, changes
-        return {"create": self.create, "update": self.update, "delete": self.delete}[m.op]()
+        result = {"create": self.create, "update": self.update, "delete": self.delete}[m.op]()
+        queue_erp_work(self.s, m.entity, m.row_id)  # a submitted order's ERP job, in this transaction
+        return result
 
     # -- checks ------------------------------------------------------------
     def _validate(self, creating: bool, current: Optional[dict] = None) -> dict[str, Any]:

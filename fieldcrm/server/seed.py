@@ -21,6 +21,7 @@ from fieldcrm.server.db import Database
 from fieldcrm.server.distribution import PLACEMENT_FIELDS, Placement, place_changed, territory_bucket, user_bucket
 from fieldcrm.server.oplog import OpLog
 from fieldcrm.server.rows import insert_rows
+from fieldcrm.server.tables import BucketOp
 from fieldcrm.storage.registry import ENTITIES, ENTITY_CLASSES
 from fieldcrm.storage.types import utcnow
 
@@ -84,7 +85,7 @@ class PreloadedPlacement(Placement):
 
 
 def distribute_all(session: Session) -> int:
-    """Write a PUT op for every row into each of its buckets (fresh database)."""
+    """Write a PUT op into each of its buckets for every row that has no op yet."""
     placement = PreloadedPlacement(session)
     total = 0
     for cls in ENTITY_CLASSES:
@@ -92,8 +93,11 @@ def distribute_all(session: Session) -> int:
         needed = ["id", "updated_by", *sorted(PLACEMENT_FIELDS.get(entity, ()))]
         columns = [getattr(cls, name) for name in dict.fromkeys(needed)]
         oplog = OpLog(session)
+        placed = set(session.execute(select(BucketOp.row_id).where(BucketOp.entity == entity).distinct()).scalars())
         for row in session.execute(select(*columns)):
             values = row._asdict()
+            if values["id"] in placed:
+                continue
             oplog.put(entity, values["id"], placement.buckets_of(entity, values))
             total += 1
         oplog.flush(all_new=True)

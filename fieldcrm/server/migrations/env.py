@@ -3,6 +3,7 @@ server-only tables (credentials, tokens, op log, ...)."""
 
 from alembic import context
 
+from fieldcrm.server.erp import tables as _erp_tables  # noqa: F401  (ERP tables share ServerBase)
 from fieldcrm.server.tables import ServerBase
 from fieldcrm.storage import registry  # noqa: F401  (registers every entity)
 from fieldcrm.storage.base import Base
