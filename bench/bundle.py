@@ -100,7 +100,8 @@ def ensure_bundle(*, rebuild: bool = False, root: Path = ROOT) -> Bundle:
     """The built one-folder bundle for the current sources, building it only when needed.
 
     A lock file keeps two test runs from building the same state at once; a build that
-    fails or is interrupted leaves no ``complete.json``, so it is never reused.
+    fails, is interrupted, or saw the sources change under it leaves no ``complete.json``,
+    so it is never reused.
     """
     key = source_hash(root)
     target = cache_dir(key)
@@ -123,7 +124,10 @@ def ensure_bundle(*, rebuild: bool = False, root: Path = ROOT) -> Bundle:
             raise RuntimeError(f"PyInstaller failed ({result.returncode}):\n{result.stderr[-4000:]}")
         seconds = round(time.monotonic() - started, 1)
         shutil.rmtree(target / "work", ignore_errors=True)
-        marker.write_text(json.dumps({"key": key, "build_seconds": seconds}))
+        # Sources edited while PyInstaller ran may be half in the bundle: use it this once,
+        # but never let a later run take it for the current sources.
+        if source_hash(root) == key:
+            marker.write_text(json.dumps({"key": key, "build_seconds": seconds}))
     _prune_stale(target)
     return Bundle(folder, _executable(folder), True, seconds)
 
