@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from fieldcrm.server.db import Database
 from fieldcrm.server.erp.tables import ErpJob
-from tests.erp.test_orders_harness import ALL, erp_setup, keyring_env, money, server_db_url  # noqa: F401
+from tests.erp.test_orders_harness import ALL, erp_setup, keyring_env, money  # noqa: F401
 
 pytestmark = pytest.mark.erp
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -199,10 +200,10 @@ def keyring_env(tmp_path, monkeypatch) -> dict[str, str]:
             "FIELDCRM_SITE_CONFIG": str(tmp_path / "site.toml")}
 
 
-@pytest.fixture
-def erp_setup(tryton_server, tmp_path, keyring_env, server_db_url):
+@contextmanager
+def running_erp_setup(tryton_server, tmp_path: Path, keyring_env: dict[str, str], db_url: str):
     """Tryton + server (ERP configured, master data pulled) + rep_north's synced laptop."""
-    with start_server(server_db_url(tmp_path), tmp_path=tmp_path) as server:
+    with start_server(db_url, tmp_path=tmp_path) as server:
         org = seed_small_org(server.db_url)
         admin(server.db_url, "erp", "configure", "--kind", "tryton", "--url", tryton_server.url,
               "--database", tryton_server.database, "--user", tryton_server.user, "--password-stdin",
@@ -218,6 +219,7 @@ def erp_setup(tryton_server, tmp_path, keyring_env, server_db_url):
 
 
 @pytest.fixture
-def server_db_url():
-    """SQLite file under the test's folder; a module may override it (PostgreSQL)."""
-    return lambda tmp_path: f"sqlite:///{tmp_path / 'server.sqlite'}"
+def erp_setup(tryton_server, tmp_path, keyring_env):
+    """The whole chain on a SQLite server database."""
+    with running_erp_setup(tryton_server, tmp_path, keyring_env, f"sqlite:///{tmp_path / 'server.sqlite'}") as setup:
+        yield setup

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.erp.test_orders_harness import ALL, erp_setup, keyring_env, money, server_db_url  # noqa: F401
+from tests.erp.test_orders_harness import ALL, erp_setup, keyring_env, money  # noqa: F401
 
 pytestmark = pytest.mark.erp
 
