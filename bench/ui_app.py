@@ -1,0 +1,270 @@
+"""The desktop app on a full replica: start, lists, search, account 360°, sync.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.ui_app [--accounts 100000] [--sync-accounts N]
+
+On a copy of the cached demo replica (``bench.local_writes.demo_replica``):
+
+* ``cold_start_ms``: ``fieldcrm app`` in a fresh process (imports, replica
+  open, settings, translations, window) until its event loop first turns with
+  the window shown; median of three, each listed.
+* ``accounts_ids_ms`` / ``accounts_first_screen_ms``: Ctrl+2 until the list
+  knows its row count, and until the first screen of rows is filled in.
+* ``search_keystroke_ms``: the global search box, typed one key at a time at
+  a person's pace; per key, from the search starting (the box waits
+  ``TYPING_PAUSE_MS`` for a pause in typing) to the hits on screen.
+* ``account_360_ms``: opening an account until its 360° page shows it.
+* ``max_stall_ms``: the longest gap of a 1 ms GUI timer during all of that.
+* ``reference_qsqltablemodel_ms``: Qt's own ``QSqlTableModel`` (QSQLITE) on
+  the same file: open the account table and fetch the first screen.
+* ``sync_*``: with ``--sync-accounts N`` (0 skips it), a first sync of N
+  accounts from a real server process (``bench.first_sync``'s cached seeded
+  database) through the window's sync controller; the GUI thread's longest
+  stall while it runs and the views refresh afterwards.
+
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS_MS = {"cold_start_ms": 1500, "accounts_ids_ms": 100, "search_keystroke_ms": 30, "account_360_ms": 100}
+
+
+def child_cold_start(profile: Path, started: float) -> None:
+    """In the child process: open the app and report when the window is interactive."""
+    from PySide6.QtCore import QTimer
+
+    from fieldcrm.ui.app import run_app
+
+    def on_window(window):
+        def interactive():
+            print(json.dumps({"ms": (time.time() - started) * 1000}), flush=True)
+            window.close()
+
+        QTimer.singleShot(0, interactive)
+
+    run_app(profile, on_window=on_window)
+
+
+def cold_start(profile: Path, runs: int = 3) -> list[float]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    times = []
+    for _ in range(runs):
+        started = time.time()
+        out = subprocess.run([sys.executable, "-m", "bench.ui_app", "--child-cold-start", str(profile),
+                              "--started", repr(started)], env=env, capture_output=True, text=True, timeout=300)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr)
+        times.append(json.loads(out.stdout.strip().splitlines()[-1])["ms"])
+    return times
+
+
+def in_window(profile: Path) -> dict:
+    from bench.ui_lists import StallMonitor, run_until
+    from fieldcrm.storage.replica import Replica
+    from fieldcrm.ui import search_box
+    from fieldcrm.ui.app import close_context, ensure_application, make_context
+    from fieldcrm.ui.main_window import MainWindow
+
+    ensure_application()
+    replica = Replica.open(profile)
+    ctx = make_context(replica, profile)
+    out: dict = {}
+    stall = StallMonitor()
+    with stall:
+        win = MainWindow(ctx)
+        win.show()
+        run_until(lambda: win.isVisible(), 10)
+        started = time.perf_counter()
+        win.show_page("account")
+        page = win.stack.currentWidget()
+        run_until(lambda: page.model.rowCount() > 0, 60)
+        out["accounts_ids_ms"] = (time.perf_counter() - started) * 1000
+        run_until(lambda: page.model.row_data(0) is not None, 60)
+        out["accounts_first_screen_ms"] = (time.perf_counter() - started) * 1000
+        out["accounts_rows"] = page.model.rowCount()
+        first_id = page.model.id_at(0)
+
+        box, shown = win.search, []
+        show_groups = box.results.show_groups
+
+        def record(*args, **kwargs):
+            show_groups(*args, **kwargs)
+            shown.append(time.perf_counter())
+
+        box.results.show_groups = record
+        box.focus()
+        per_key = []
+        for char in "mueller gmbh":
+            before = len(shown)
+            typed = time.perf_counter()
+            box.insert(char)
+            try:
+                run_until(lambda: len(shown) > before, 10)
+            except TimeoutError:
+                continue  # a text too short to search shows nothing new
+            per_key.append((shown[-1] - typed) * 1000 - search_box.TYPING_PAUSE_MS)
+            _pause(0.15)  # a person's pace: each key waits out the typing pause
+        out["search_keystroke_ms"] = statistics.median(per_key) if per_key else None
+        out["search_keystroke_max_ms"] = max(per_key) if per_key else None
+        box.results.hide()
+
+        started = time.perf_counter()
+        ctx.navigator.open_record.emit("account", first_id)
+        view = win.stack.currentWidget()
+        run_until(lambda: getattr(view, "account", None) is not None and view.account["id"] == first_id, 60)
+        out["account_360_ms"] = (time.perf_counter() - started) * 1000
+        _pause(0.5)
+    out["max_stall_ms"] = stall.max_gap_ms
+    win.close()
+    close_context(ctx)
+    replica.close()
+    return out
+
+
+def _pause(seconds: float) -> None:
+    from bench.ui_lists import run_until
+
+    until = time.perf_counter() + seconds
+    run_until(lambda: time.perf_counter() >= until, seconds + 5)
+
+
+def reference_qsqltablemodel(path: Path) -> float:
+    from PySide6.QtCore import Qt
+    from PySide6.QtSql import QSqlDatabase, QSqlTableModel
+    from PySide6.QtWidgets import QTableView
+
+    from bench.ui_lists import run_until
+
+    started = time.perf_counter()
+    db = QSqlDatabase.addDatabase("QSQLITE", "reference")
+    db.setDatabaseName(str(path))
+    if not db.open():
+        raise RuntimeError(db.lastError().text())
+    model = QSqlTableModel(None, db)
+    model.setTable("account")
+    model.setSort(model.fieldIndex("name"), Qt.SortOrder.AscendingOrder)
+    model.select()
+    view = QTableView()
+    view.setModel(model)
+    view.resize(1100, 700)
+    view.show()
+    run_until(lambda: model.rowCount() > 0, 60)
+    elapsed = (time.perf_counter() - started) * 1000
+    view.close()
+    del view, model
+    db.close()
+    del db
+    QSqlDatabase.removeDatabase("reference")
+    return elapsed
+
+
+def first_sync_stall(accounts: int, work: Path) -> dict:
+    from keyring.backend import KeyringBackend
+
+    from bench.first_sync import ServerProcess, seeded_server_db
+    from bench.ui_lists import StallMonitor, run_until
+    from fieldcrm.services.sync_service import SyncService
+    from fieldcrm.storage.replica import Replica
+    from fieldcrm.sync.credentials import CredentialStore
+    from fieldcrm.ui.app import close_context, make_context
+    from fieldcrm.ui.main_window import MainWindow
+    from fieldcrm.ui.sync_controller import SyncController
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self):
+            super().__init__()
+            self.secrets = {}
+
+        def set_password(self, service, username, password):
+            self.secrets[(service, username)] = password
+
+        def get_password(self, service, username):
+            return self.secrets.get((service, username))
+
+        def delete_password(self, service, username):
+            self.secrets.pop((service, username), None)
+
+    db_url, password = seeded_server_db(accounts, "sqlite", work)
+    server = ServerProcess(db_url)
+    try:
+        replica = Replica.open(work / "laptop")
+        service = SyncService(replica, CredentialStore(MemoryKeyring()))
+        service.login(server.url, "admin", password)
+        ctx = make_context(replica, work / "laptop")
+        controller = SyncController(ctx, service=service)
+        win = MainWindow(ctx, sync_controller=controller)
+        win.show()
+        win.show_page("account")
+        results = []
+        controller.round_finished.connect(results.append)
+        stall = StallMonitor()
+        with stall:
+            started = time.perf_counter()
+            win.sync.start()
+            run_until(lambda: bool(results), 3600)
+            seconds = time.perf_counter() - started
+            _pause(2.0)  # the views refresh with what arrived
+        summary = results[0]
+        win.close()
+        close_context(ctx)
+        replica.close()
+        return {"sync_accounts": accounts, "sync_ok": summary.ok, "sync_rows": summary.pulled_rows,
+                "sync_seconds": round(seconds, 1), "sync_max_stall_ms": round(stall.max_gap_ms, 1)}
+    finally:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--sync-accounts", type=int, default=100_000, help="0: no first-sync measurement")
+    parser.add_argument("--child-cold-start", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_cold_start:
+        child_cold_start(args.child_cold_start, args.started)
+        return 0
+
+    from bench.local_writes import demo_replica
+    from fieldcrm.storage.replica import REPLICA_FILE
+    from fieldcrm.ui.app import ensure_application
+
+    source, counts = demo_replica(args.accounts, args.seed)
+    with tempfile.TemporaryDirectory(prefix="fieldcrm-ui-bench-") as tmp:
+        work = Path(tmp)
+        profile = work / "profile"
+        profile.mkdir()
+        shutil.copy(source, profile / REPLICA_FILE)
+        result: dict = {"bench": "ui_app", "accounts": counts.get("account", args.accounts),
+                        "python": platform.python_version(), "cpus": os.cpu_count(),
+                        "load": round(os.getloadavg()[0], 1)}
+        starts = cold_start(profile)
+        result["cold_start_ms"] = statistics.median(starts)
+        result["cold_start_runs_ms"] = [round(t) for t in starts]
+        ensure_application()
+        result.update(in_window(profile))
+        result["reference_qsqltablemodel_ms"] = reference_qsqltablemodel(profile / REPLICA_FILE)
+        if args.sync_accounts:
+            result.update(first_sync_stall(args.sync_accounts, work))
+    result["missed"] = [k for k, limit in TARGETS_MS.items() if result.get(k) is None or result[k] > limit]
+    print(json.dumps({k: round(v, 1) if isinstance(v, float) else v for k, v in result.items()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
