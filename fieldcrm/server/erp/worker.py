@@ -115,6 +115,7 @@ class Worker:
         self._connector: Optional[ErpConnector] = None
         self._connection: Optional[config.ErpConnection] = None
         self.lock = WorkerLock(db)
+        self.credit_to_refresh: set[str] = set()
 
     # -- the connector, rebuilt when an admin changes the settings --------------------
     def connector(self) -> ErpConnector:
@@ -153,6 +154,7 @@ class Worker:
                 if pull:
                     self.pull_if_due()
                 if not worked:
+                    self.refresh_credit()
                     if exit_when_idle and not jobs.fresh_jobs_waiting(self.db):
                         return
                     self.stop.wait(self.idle_sleep)
@@ -245,7 +247,7 @@ class Worker:
             return self.finish(job, rejected=exc.message)
         kill_self_after_submit_if_asked()
         self.finish(job, status=status)
-        self.refresh_credit(request.customer_erp_ref)
+        self.credit_to_refresh.add(request.customer_erp_ref)
 
     def finish(self, job: jobs.ClaimedJob, *, status=None, rejected: Optional[str] = None) -> None:
         with self.db.write() as session:
@@ -261,12 +263,18 @@ class Worker:
             jobs.finish(row, failed_with=rejected)
             oplog.flush()
 
-    def refresh_credit(self, erp_ref: str) -> None:
-        """An accepted order moves the customer's credit; show it without waiting for a pull."""
+    def refresh_credit(self) -> None:
+        """Accepted orders move their customers' credit; show it without waiting for a pull.
+
+        Done once the queue has no ready job, for every customer ordered for meanwhile.
+        """
+        refs, self.credit_to_refresh = sorted(self.credit_to_refresh), set()
+        if not refs:
+            return
         try:
-            MasterData(self.db).refresh_credit(self.connector(), [erp_ref], PullSummary())
+            MasterData(self.db).refresh_credit(self.connector(), refs, PullSummary())
         except (ErpError, ValidationError) as exc:
-            record_error(self.db, f"credit of customer {erp_ref}: {exc}")
+            record_error(self.db, f"credit of customers {', '.join(refs[:10])}: {exc}")
 
     # -- customers ----------------------------------------------------------------------
     def ensure_customer(self, account_id: str) -> str:
