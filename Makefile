@@ -25,3 +25,8 @@ test-fast: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+.PHONY: demo-erp
+# A local Tryton ERP, the embedded server connected to it, and one order from a laptop to the ERP and back.
+demo-erp: $(STAMP)
+	$(BIN)/python -m fieldcrm.server.erp.demo
