@@ -22,6 +22,8 @@ import time
 import uuid
 from pathlib import Path
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -77,7 +79,12 @@ def run_laptops(urls: list[str], laptops: int, seconds: float) -> dict:
                 row = rng.choice(own)
                 batch.append(mutation("account", row["id"], "update", {"notes": uuid.uuid4().hex},
                                       base={"notes": row.get("notes")}, base_version=row["version"]))
-            r = replica.client.push(batch)
+            try:
+                r = replica.client.push(batch)
+            except requests.RequestException as exc:  # counted, then the laptop tries again
+                with lock:
+                    errors.append(f"push {type(exc).__name__}")
+                continue
             if r.status_code != 200:
                 with lock:
                     errors.append(f"push {r.status_code}")
@@ -85,7 +92,12 @@ def run_laptops(urls: list[str], laptops: int, seconds: float) -> dict:
             for m, result in zip(batch, r.json()["results"]):
                 if result["status"] in ("applied", "merged"):
                     replica.rows["account"][m["row_id"]].update(m["changes"], version=result["version"])
-            replica.sync()
+            try:
+                replica.sync()
+            except requests.RequestException as exc:
+                with lock:
+                    errors.append(f"pull {type(exc).__name__}")
+                continue
             with lock:
                 latencies.append(time.perf_counter() - started)
 

@@ -125,6 +125,8 @@ def _serve(settings: ServerSettings, args) -> int:
         "fieldcrm.server.app:app_from_env", factory=True, host=args.host, port=args.port,
         workers=args.workers if args.workers > 1 else None, access_log=False,
         log_config=uvicorn_log_config(), timeout_graceful_shutdown=30,
+        # Laptops pause between requests of a round; keep their connections.
+        timeout_keep_alive=30,
     )
     return 0
 
