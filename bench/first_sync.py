@@ -84,11 +84,13 @@ def seeded_server_db(accounts: int, kind: str, work: Path) -> tuple[str, str]:
             fresh.rename(cached)
         target = work / "server.sqlite"
         shutil.copy(cached, target)
+        _server_cli(f"sqlite:///{target}", "init")  # the cache may predate a server migration
         return f"sqlite:///{target}", secret_file.read_text()
     url, existed = _pg_database(f"bench_first_sync_{accounts}", create=True)
     if not (existed and secret_file.exists()):
         _server_cli(url, "init")
         secret_file.write_text(_admin_password(_server_cli(url, "seed-demo", "--accounts", str(accounts))))
+    _server_cli(url, "init")
     return url, secret_file.read_text()
 
 
@@ -108,7 +110,7 @@ class ServerProcess:
         self.proc = subprocess.Popen([PY, "-m", "fieldcrm.server.cli", "serve", "--port", str(self.port)],
                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         probe = Transport(self.url)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             try:
                 probe.health()

@@ -78,7 +78,7 @@ def test_laptop_killed_at_random_points_of_sync_loses_and_duplicates_nothing(ser
         boss.sync()
         proc = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            proc.wait(rng.uniform(0.3, 2.5))
+            proc.wait(rng.uniform(0.2, 1.5))
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
