@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -111,16 +112,18 @@ def main(argv=None) -> int:
     os.environ["FIELDCRM_SERVER_SECRET_FILE"] = env["FIELDCRM_SERVER_SECRET_FILE"]
     db_url = f"sqlite:///{folder / 'server.sqlite'}"
 
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: Tryton and the server go too
     _say("starting Tryton with a company, products and customers")
     tryton = prepare_erp(folder)
-    print(f"Tryton at {tryton.url}, database {tryton.database}, user {tryton.user} / {tryton.password}")
-    _say("setting up the server and pulling the ERP's master data")
-    prepare_server(db_url, tryton)
-    server_url = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen([str(Path(sys.executable).with_name("fieldcrm-server")), "--db", db_url, "serve",
-                               "--port", str(args.port), "--erp-worker"], env=env,
-                              stdout=open(folder / "server.log", "ab"), stderr=subprocess.STDOUT)
+    server = None
     try:
+        print(f"Tryton at {tryton.url}, database {tryton.database}, user {tryton.user} / {tryton.password}")
+        _say("setting up the server and pulling the ERP's master data")
+        prepare_server(db_url, tryton)
+        server_url = f"http://127.0.0.1:{args.port}"
+        server = subprocess.Popen([str(Path(sys.executable).with_name("fieldcrm-server")), "--db", db_url,
+                                   "serve", "--port", str(args.port), "--erp-worker"], env=env,
+                                  stdout=open(folder / "server.log", "ab"), stderr=subprocess.STDOUT)
         for _ in range(300):
             try:
                 import requests
@@ -162,10 +165,15 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        server.terminate()
-        server.wait(30)
+        if server is not None:
+            server.terminate()
+            server.wait(30)
         tryton.stop()
     return 0
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
 
 
 def _rep_id(db_url: str) -> str:
