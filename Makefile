@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast venv clean
+.PHONY: demo test test-fast venv clean dist translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,15 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
+
+# The one-folder desktop bundle (build.spec) and its .tar.gz, for IT.
+dist: $(STAMP)
+	$(BIN)/python -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller build.spec
+	cd dist && tar -czf fieldcrm-$$(../$(BIN)/python -c 'import fieldcrm; print(fieldcrm.__version__)')-$$(uname -s | tr '[:upper:]' '[:lower:]')-$$(uname -m).tar.gz fieldcrm
+
+# Extract tr() strings into resources/translations/*.ts and compile the .qm files.
+translations: $(STAMP)
+	$(BIN)/python resources/translations/build.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

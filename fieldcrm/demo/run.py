@@ -142,6 +142,10 @@ def run(folder: Path, *, offline: bool = False) -> int:
     profile.mkdir(parents=True, exist_ok=True)
     server = None
     service = None
+    if not offline and getattr(sys, "frozen", False):
+        # The desktop bundle carries no server: show the demo on generated data.
+        say("this installed app has no embedded server; opening an offline demo")
+        offline = True
     if not offline:
         try:
             from fieldcrm.services.sync_service import SyncService

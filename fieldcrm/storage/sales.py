@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldcrm.storage.base import EMAIL, WEB, Entity, choices
@@ -33,6 +33,8 @@ def _child_of(table: str) -> ForeignKey:
 class Account(Entity):
     __tablename__ = "account"
     __entity__ = "account"
+    # Lists open sorted by name: without this index 100k accounts are sorted on every open.
+    __table_args__ = (Index("ix_account_name_id", "name", "id"),)
     __server_owned__ = frozenset({"erp_ref", "credit_limit", "credit_amount", "erp_blocked"})
     __search__ = ("name", "city", "phone", "email", "industry")
     __label__ = ("name",)
@@ -65,6 +67,7 @@ class Account(Entity):
 class Contact(Entity):
     __tablename__ = "contact"
     __entity__ = "contact"
+    __table_args__ = (Index("ix_contact_first_name_id", "first_name", "id"),)
     __parent__ = ("account_id", "account")
     __search__ = ("first_name", "last_name", "email", "phone", "mobile", "city")
     __label__ = ("first_name", "last_name")
