@@ -38,10 +38,20 @@ def test_accounts_list_shows_every_account_and_filters_as_you_type(window, qtbot
     assert "1 record" in page.count.text()
 
 
-def test_placeholder_pages_say_what_is_coming(window):
+def test_schedule_page_shows_this_week_with_the_optimise_action(window, qtbot):
+    import datetime as dt
+
     window.nav.setCurrentRow(nav_titles(window).index("Schedule"))
-    text = window.stack.currentWidget().findChild(QLabel, "placeholder-text").text()
-    assert "later version" in text and "Today" in text
+    page = window.stack.currentWidget()
+    assert page.objectName() == "schedule-view"
+    assert page.findChild(QLabel, "placeholder-text") is None
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    friday = monday + dt.timedelta(days=4)
+    qtbot.waitUntil(lambda: page.date_label.text() == f"{monday:%d %b} – {friday:%d %b %Y}", timeout=5000)
+    assert page.mode.currentText() == "Week"
+    assert page.optimise_button.isVisible() and page.optimise_button.isEnabled()
+    assert page.optimise_button.text().replace("&", "") == "Optimise day"
+    assert "Ctrl+R" in page.optimise_button.toolTip()
 
 
 def test_pipeline_page_shows_the_board(window, qtbot):

@@ -61,13 +61,10 @@ def _territory(ctx: AppContext) -> QWidget:
     return TerritoryView(ctx)
 
 
-def _later(title: str, explanation: str) -> Callable[[AppContext], QWidget]:
-    def make(ctx: AppContext) -> QWidget:
-        from fieldcrm.ui.views.placeholder import PlaceholderPage
+def _schedule(ctx: AppContext) -> QWidget:
+    from fieldcrm.ui.schedule.view import ScheduleView
 
-        return PlaceholderPage(_t(title), _t(explanation))
-
-    return make
+    return ScheduleView(ctx)
 
 
 PAGES: tuple[Page, ...] = (
@@ -81,10 +78,7 @@ PAGES: tuple[Page, ...] = (
     Page("service_job", QT_TRANSLATE_NOOP("Pages", "Service jobs"), _list("service_job"), "Ctrl+8"),
     Page("pipeline", QT_TRANSLATE_NOOP("Pages", "Pipeline"), _pipeline, "Ctrl+9"),
     Page("territory", QT_TRANSLATE_NOOP("Pages", "Territory"), _territory),
-    Page("schedule", QT_TRANSLATE_NOOP("Pages", "Schedule"), _later(
-        QT_TRANSLATE_NOOP("Pages", "Schedule"), QT_TRANSLATE_NOOP(
-            "Pages", "The week schedule and route planner is coming in a later version. "
-            "Today's visits and jobs are on the Today page."))),
+    Page("schedule", QT_TRANSLATE_NOOP("Pages", "Schedule"), _schedule),
     Page("account-360", QT_TRANSLATE_NOOP("Pages", "Account"), _account, in_navigation=False),
 )
 
