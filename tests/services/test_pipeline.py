@@ -6,49 +6,30 @@ every period's numbers easy to check.
 """
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from fieldcrm.services.forecast import forecast, period_of, quota_rollup
 from fieldcrm.services.pipeline import PipelineFilter, PipelineService, pipeline_board
-from fieldcrm.storage.local import OutboxEntry
-from fieldcrm.storage.registry import entity_class
-from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.storage.validation import ValidationError
 
 TODAY = dt.date(2025, 5, 15)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pipeline-template")
-    Replica.open(folder).close()
-    return folder / REPLICA_FILE
-
-
-def insert(replica, entity, **values):
-    with replica.sync_write() as s:
-        s.add(entity_class(entity)(**values))
-
-
 @pytest.fixture
-def org(template, tmp_path):
-    shutil.copy(template, tmp_path / REPLICA_FILE)
-    r = Replica.open(tmp_path)
-    insert(r, "user", id="mgr", username="mgr", display_name="Maria Manager", role="manager")
-    insert(r, "user", id="ann", username="ann", display_name="Ann North", role="rep", manager_id="mgr")
-    insert(r, "user", id="sam", username="sam", display_name="Sam South", role="rep", manager_id="mgr")
-    insert(r, "territory", id="east", code="EAST", name="East", manager_id="mgr")
-    insert(r, "territory", id="north", code="EAST-N", name="North", parent_id="east", manager_id="mgr")
-    insert(r, "territory", id="south", code="EAST-S", name="South", parent_id="east", manager_id="mgr")
-    insert(r, "territory_member", id="m1", territory_id="north", user_id="ann", quota=Decimal("120000"))
-    insert(r, "territory_member", id="m2", territory_id="south", user_id="sam", quota=Decimal("120000"))
-    insert(r, "product", id="pump", name="Pump")
-    insert(r, "account", id="acme", name="Acme", territory_id="north", owner_id="ann")
-    insert(r, "account", id="bolt", name="Bolt", territory_id="south", owner_id="sam")
+def org(replica, insert):
+    insert(replica, "user", id="mgr", username="mgr", display_name="Maria Manager", role="manager")
+    insert(replica, "user", id="ann", username="ann", display_name="Ann North", role="rep", manager_id="mgr")
+    insert(replica, "user", id="sam", username="sam", display_name="Sam South", role="rep", manager_id="mgr")
+    insert(replica, "territory", id="east", code="EAST", name="East", manager_id="mgr")
+    insert(replica, "territory", id="north", code="EAST-N", name="North", parent_id="east", manager_id="mgr")
+    insert(replica, "territory", id="south", code="EAST-S", name="South", parent_id="east", manager_id="mgr")
+    insert(replica, "territory_member", id="m1", territory_id="north", user_id="ann", quota=Decimal("120000"))
+    insert(replica, "territory_member", id="m2", territory_id="south", user_id="sam", quota=Decimal("120000"))
+    insert(replica, "product", id="pump", name="Pump")
+    insert(replica, "account", id="acme", name="Acme", territory_id="north", owner_id="ann")
+    insert(replica, "account", id="bolt", name="Bolt", territory_id="south", owner_id="sam")
     deals = [
         # id, account, owner, stage, amount, probability, expected close, closed
         ("d1", "acme", "ann", "proposal", "10000", 50, "2025-05-20", None),
@@ -59,23 +40,17 @@ def org(template, tmp_path):
         ("d6", "bolt", "sam", "qualification", "8000", 40, "2025-07-01", None),
     ]
     for did, acc, owner, stage, amount, p, close, closed in deals:
-        insert(r, "opportunity", id=did, account_id=acc, owner_id=owner, name=f"Deal {did}", stage=stage,
-               amount=Decimal(amount), currency="USD", probability=p,
+        insert(replica, "opportunity", id=did, account_id=acc, owner_id=owner, name=f"Deal {did}",
+               stage=stage, amount=Decimal(amount), currency="USD", probability=p,
                expected_close=dt.date.fromisoformat(close),
                closed_at=dt.date.fromisoformat(closed) if closed else None)
-    insert(r, "opportunity_line", id="l1", opportunity_id="d1", product_id="pump", quantity=Decimal(2))
-    r.set_state("user_id", "ann")
-    yield r
-    r.close()
+    insert(replica, "opportunity_line", id="l1", opportunity_id="d1", product_id="pump", quantity=Decimal(2))
+    replica.set_state("user_id", "ann")
+    return replica
 
 
 def column(board, stage):
     return next(c for c in board if c.stage == stage)
-
-
-def outbox(replica):
-    with replica.read() as s:
-        return s.execute(select(OutboxEntry)).scalars().all()
 
 
 def test_board_columns_count_total_and_weighted(org):
@@ -99,7 +74,7 @@ def test_filters_narrow_the_board(org):
     assert sorted(c.id for col in may for c in col.cards) == ["d1", "d3", "d4", "d5"]
 
 
-def test_moving_a_deal_sets_the_stage_probability_and_reaches_the_outbox(org):
+def test_moving_a_deal_sets_the_stage_probability_and_reaches_the_outbox(org, outbox):
     PipelineService(org).move_to_stage("d1", "negotiation", today=TODAY)
     board = pipeline_board(org)
     assert column(board, "negotiation").count == 2
@@ -114,7 +89,7 @@ def test_probability_can_be_overridden_for_an_open_stage(org):
     assert (row["stage"], row["probability"]) == ("proposal", 35)
 
 
-def test_won_without_a_reason_is_refused_and_nothing_is_written(org):
+def test_won_without_a_reason_is_refused_and_nothing_is_written(org, outbox):
     with pytest.raises(ValidationError) as err:
         PipelineService(org).move_to_stage("d1", "won", today=TODAY)
     assert "reason" in err.value.errors
@@ -129,7 +104,7 @@ def test_won_in_the_future_is_refused(org):
     assert "close_date" in err.value.errors
 
 
-def test_won_closes_today_with_full_probability_and_keeps_the_reason(org):
+def test_won_closes_today_with_full_probability_and_keeps_the_reason(org, outbox):
     row = PipelineService(org).move_to_stage("d1", "won", reason="Best service offer", today=TODAY)
     assert (row["stage"], row["probability"], row["closed_at"]) == ("won", 100, "2025-05-15")
     notes = [e for e in outbox(org) if e.entity == "activity"]

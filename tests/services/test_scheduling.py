@@ -2,10 +2,8 @@
 route (optimise, pin, re-optimise), warnings on a day edited by hand, visits."""
 
 import datetime as dt
-import shutil
 
 import pytest
-from sqlalchemy import select
 
 from fieldcrm.routing import Location, TravelSettings
 from fieldcrm.services.scheduling import (
@@ -15,9 +13,6 @@ from fieldcrm.services.visit_plans import (
     accept_due_visits, approve_plan, check_in, check_out, due_visits, plans_to_decide, return_plan,
     submit_plan,
 )
-from fieldcrm.storage.local import OutboxEntry
-from fieldcrm.storage.registry import entity_class
-from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.storage.validation import ValidationError
 
 TZ = dt.timezone(dt.timedelta(hours=2))
@@ -32,30 +27,15 @@ def at(day, hour, minute=0):
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TZ)
 
 
-def insert(replica, entity, **values):
-    with replica.sync_write() as s:
-        s.add(entity_class(entity)(**values))
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("schedule-template")
-    Replica.open(folder).close()
-    return folder / REPLICA_FILE
-
-
 @pytest.fixture
-def rep(template, tmp_path):
-    shutil.copy(template, tmp_path / REPLICA_FILE)
-    r = Replica.open(tmp_path)
-    insert(r, "user", id="mgr", username="mgr", display_name="Maria", role="manager")
-    insert(r, "user", id="ann", username="ann", display_name="Ann", role="rep", manager_id="mgr")
+def rep(replica, insert):
+    insert(replica, "user", id="mgr", username="mgr", display_name="Maria", role="manager")
+    insert(replica, "user", id="ann", username="ann", display_name="Ann", role="rep", manager_id="mgr")
     for n, (aid, km) in enumerate(PLACES.items()):
-        insert(r, "account", id=aid, name=f"{n} Customer at {km} km", owner_id="ann", lat=52.52,
+        insert(replica, "account", id=aid, name=f"{n} Customer at {km} km", owner_id="ann", lat=52.52,
                lon=13.30 + km * 3 / 67.8, visit_frequency_days=28)
-    r.set_state("user_id", "ann")
-    yield r
-    r.close()
+    replica.set_state("user_id", "ann")
+    return replica
 
 
 def visits_of(replica, day):
@@ -67,7 +47,7 @@ def plan_monday(replica, first=MONDAY, last=FRIDAY):
     return due, accept_due_visits(replica, "ann", first, last, [(d.account_id, d.due) for d in due], tz=TZ)
 
 
-def test_due_visits_follow_frequency_and_last_visit(rep):
+def test_due_visits_follow_frequency_and_last_visit(rep, insert):
     done = at(MONDAY, 10) - dt.timedelta(days=10)
     insert(rep, "visit", id="old", account_id="c1", owner_id="ann", status="done", planned_start=done,
            planned_end=done + dt.timedelta(hours=1), checkin_at=done)
@@ -84,7 +64,7 @@ def test_accepting_due_visits_makes_a_draft_plan_and_they_stop_being_due(rep):
     assert due_visits(rep, "ann", MONDAY, FRIDAY) == []
 
 
-def test_plan_submit_return_with_comment_then_approve(rep):
+def test_plan_submit_return_with_comment_then_approve(rep, outbox):
     _, plan = plan_monday(rep)
     assert submit_plan(rep, plan["id"])["status"] == "submitted"
     with pytest.raises(ValidationError):
@@ -103,8 +83,7 @@ def test_plan_submit_return_with_comment_then_approve(rep):
     assert approved["status"] == "approved"
     with pytest.raises(ValidationError):
         approve_plan(rep, plan["id"])
-    with rep.read() as s:
-        ops = [(e.entity, e.op) for e in s.execute(select(OutboxEntry)).scalars() if e.entity == "visit_plan"]
+    ops = [(e.entity, e.op) for e in outbox(rep) if e.entity == "visit_plan"]
     assert ops and all(op in ("create", "update") for _, op in ops)
 
 
@@ -137,7 +116,7 @@ def test_a_pinned_visit_keeps_its_place_when_the_day_is_reoptimised(rep):
     assert order_of(rep).index("c5") == first_place
 
 
-def test_warnings_flag_overlap_window_and_a_drive_that_does_not_fit(rep):
+def test_warnings_flag_overlap_window_and_a_drive_that_does_not_fit(rep, insert):
     hours = (at(MONDAY, 8), at(MONDAY, 17))
     insert(rep, "visit", id="va", account_id="c1", owner_id="ann", planned_start=at(MONDAY, 9),
            planned_end=at(MONDAY, 10))
@@ -156,7 +135,7 @@ def test_warnings_flag_overlap_window_and_a_drive_that_does_not_fit(rep):
     assert ("jw", "travel") not in {(w.id, w.code) for w in slow}
 
 
-def test_rescheduling_to_another_person_keeps_the_length(rep):
+def test_rescheduling_to_another_person_keeps_the_length(rep, insert):
     insert(rep, "user", id="tom", username="tom", display_name="Tom", role="technician")
     insert(rep, "service_job", id="j1", account_id="c2", title="Install", status="new",
            scheduled_start=at(MONDAY, 9), scheduled_end=at(MONDAY, 11))
@@ -166,7 +145,7 @@ def test_rescheduling_to_another_person_keeps_the_length(rep):
     assert (job.start, job.status) == (at(MONDAY, 13), "scheduled")
 
 
-def test_check_in_and_out_with_position_and_report(rep):
+def test_check_in_and_out_with_position_and_report(rep, insert):
     insert(rep, "visit", id="v", account_id="c1", owner_id="ann", planned_start=at(MONDAY, 9),
            planned_end=at(MONDAY, 10))
     with pytest.raises(ValidationError):

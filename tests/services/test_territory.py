@@ -2,64 +2,44 @@
 
 import datetime as dt
 import json
-import shutil
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from fieldcrm.services.territory import (
     map_of_accounts, preview_realignment, realign_territory, territory_kpis,
 )
-from fieldcrm.storage.local import OutboxEntry
-from fieldcrm.storage.registry import entity_class
-from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.storage.validation import ValidationError
 
 NOW = dt.datetime(2025, 5, 15, 12, tzinfo=dt.timezone.utc)
 
 
-def insert(replica, entity, **values):
-    with replica.sync_write() as s:
-        s.add(entity_class(entity)(**values))
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("territory-template")
-    Replica.open(folder).close()
-    return folder / REPLICA_FILE
-
-
 @pytest.fixture
-def org(template, tmp_path):
-    shutil.copy(template, tmp_path / REPLICA_FILE)
-    r = Replica.open(tmp_path)
-    insert(r, "user", id="mgr", username="mgr", display_name="Maria", role="manager")
-    insert(r, "user", id="ann", username="ann", display_name="Ann", role="rep", manager_id="mgr")
-    insert(r, "user", id="sam", username="sam", display_name="Sam", role="rep", manager_id="mgr")
-    insert(r, "territory", id="north", code="N", name="North", manager_id="mgr")
-    insert(r, "territory", id="south", code="S", name="South", manager_id="mgr")
-    insert(r, "territory_member", id="m1", territory_id="north", user_id="ann")
-    insert(r, "territory_member", id="m2", territory_id="south", user_id="sam")
+def org(replica, insert):
+    insert(replica, "user", id="mgr", username="mgr", display_name="Maria", role="manager")
+    insert(replica, "user", id="ann", username="ann", display_name="Ann", role="rep", manager_id="mgr")
+    insert(replica, "user", id="sam", username="sam", display_name="Sam", role="rep", manager_id="mgr")
+    insert(replica, "territory", id="north", code="N", name="North", manager_id="mgr")
+    insert(replica, "territory", id="south", code="S", name="South", manager_id="mgr")
+    insert(replica, "territory_member", id="m1", territory_id="north", user_id="ann")
+    insert(replica, "territory_member", id="m2", territory_id="south", user_id="sam")
     for aid, tid, owner, lat, freq in (("a1", "north", "ann", 52.5, 30), ("a2", "north", "ann", 52.6, 30),
                                        ("a3", "north", "ann", 52.7, None), ("b1", "south", "sam", 48.1, 14)):
-        insert(r, "account", id=aid, name=aid.upper(), territory_id=tid, owner_id=owner, lat=lat, lon=13.4,
+        insert(replica, "account", id=aid, name=aid.upper(), territory_id=tid, owner_id=owner, lat=lat, lon=13.4,
                visit_frequency_days=freq)
     # a1 visited 10 days ago (covered), a2 50 days ago (overdue), b1 never (overdue)
     for vid, aid, days in (("v1", "a1", 10), ("v2", "a2", 50)):
         at = NOW - dt.timedelta(days=days)
-        insert(r, "visit", id=vid, account_id=aid, owner_id="ann", status="done", planned_start=at,
+        insert(replica, "visit", id=vid, account_id=aid, owner_id="ann", status="done", planned_start=at,
                planned_end=at + dt.timedelta(hours=1), checkin_at=at)
-    insert(r, "opportunity", id="o1", account_id="a2", owner_id="ann", name="Big", stage="proposal",
+    insert(replica, "opportunity", id="o1", account_id="a2", owner_id="ann", name="Big", stage="proposal",
            amount=Decimal(5000), currency="EUR", probability=50)
-    insert(r, "opportunity", id="o2", account_id="a2", owner_id="ann", name="Old", stage="won",
+    insert(replica, "opportunity", id="o2", account_id="a2", owner_id="ann", name="Old", stage="won",
            amount=Decimal(9999), currency="EUR", probability=100)
-    insert(r, "service_job", id="j1", account_id="a2", title="Fix", status="scheduled")
-    insert(r, "service_job", id="j2", account_id="a1", title="Done", status="completed")
-    r.set_state("user_id", "mgr")
-    yield r
-    r.close()
+    insert(replica, "service_job", id="j1", account_id="a2", title="Fix", status="scheduled")
+    insert(replica, "service_job", id="j2", account_id="a1", title="Done", status="completed")
+    replica.set_state("user_id", "mgr")
+    return replica
 
 
 def kpi(rows, code):
@@ -82,23 +62,21 @@ def test_kpis_count_accounts_pipeline_coverage_and_open_jobs(org):
     assert north.coverage == pytest.approx(0.5)
 
 
-def test_preview_shows_both_territories_before_and_after_without_writing(org):
+def test_preview_shows_both_territories_before_and_after_without_writing(org, outbox):
     p = preview_realignment(org, ["a2"], "south", now=NOW)
     assert (kpi(p.before, "N").accounts, kpi(p.before, "S").accounts) == (3, 1)
     assert (kpi(p.after, "N").accounts, kpi(p.after, "S").accounts) == (2, 2)
     assert kpi(p.after, "S").open_pipeline == Decimal(5000)
     assert kpi(p.after, "N").coverage == pytest.approx(1.0)
     assert kpi(p.after, "S").open_jobs == 1
-    with org.read() as s:
-        assert s.execute(select(OutboxEntry)).first() is None
+    assert outbox(org) == []
 
 
-def test_realign_moves_the_account_to_a_rep_of_the_new_territory_through_the_outbox(org):
+def test_realign_moves_the_account_to_a_rep_of_the_new_territory_through_the_outbox(org, outbox):
     changed = realign_territory(org, ["a2"], "south")
     assert changed == [{"id": "a2", "name": "A2", "from_territory": "north", "to_territory": "south",
                         "from_owner": "ann", "to_owner": "sam"}]
-    with org.read() as s:
-        (entry,) = s.execute(select(OutboxEntry)).scalars()
+    (entry,) = outbox(org)
     assert (entry.entity, entry.row_id, entry.op) == ("account", "a2", "update")
     assert json.loads(entry.changes) == {"territory_id": "south", "owner_id": "sam"}
     assert kpi(territory_kpis(org, now=NOW), "S").accounts == 2
