@@ -12,12 +12,7 @@ from tests.sync.conftest import keyring_env, laptops, org, server  # noqa: F401 
 
 @pytest.fixture
 def server_db(request, tmp_path):
-    kind = getattr(request, "param", "sqlite")
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'server.sqlite'}"
-        return
-    from tests.support.postgres import pg_database, require_postgres
+    from tests.support.postgres import server_database
 
-    require_postgres()
-    with pg_database() as url:
+    with server_database(getattr(request, "param", "sqlite"), tmp_path) as url:
         yield url

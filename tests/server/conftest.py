@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.postgres import pg_database, require_postgres
+from tests.support.postgres import server_database
 from tests.support.server import seed_small_org, start_server
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'server.sqlite'}"
-        return
-    require_postgres()
-    with pg_database() as url:
+    with server_database(request.param, tmp_path) as url:
         yield url
 
 

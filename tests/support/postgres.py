@@ -57,3 +57,15 @@ def pg_database() -> Iterator[str]:
     finally:
         with _connect() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def server_database(kind: str, tmp_path) -> Iterator[str]:
+    """A fresh server database URL: a SQLite file under ``tmp_path`` or a new
+    PostgreSQL database (skipped, or failed when required, without PostgreSQL)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'server.sqlite'}"
+        return
+    require_postgres()
+    with pg_database() as url:
+        yield url

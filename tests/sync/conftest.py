@@ -87,13 +87,9 @@ def page():
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def server_db(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'server.sqlite'}"
-        return
-    from tests.support.postgres import pg_database, require_postgres
+    from tests.support.postgres import server_database
 
-    require_postgres()
-    with pg_database() as url:
+    with server_database(request.param, tmp_path) as url:
         yield url
 
 
