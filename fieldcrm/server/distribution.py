@@ -194,11 +194,16 @@ def realign(session: Session, oplog: OpLog, entity: str, row_id: str) -> int:
     return moved
 
 
-def place_changed(session: Session, oplog: OpLog, row: Entity, *, old: Optional[Mapping[str, Any]] = None) -> None:
-    """Publish a written row and move what hangs off it when its placement changed."""
+def place_changed(session: Session, oplog: OpLog, row: Entity, *, old: Optional[Mapping[str, Any]] = None,
+                  targets: Optional[set[str]] = None) -> None:
+    """Publish a written row and move what hangs off it when its placement changed.
+
+    ``targets`` are the row's buckets when the caller has just computed them.
+    """
     entity = type(row).__entity__
-    placement = Placement(session)
-    oplog.place(entity, row.id, placement.buckets_of_row(row), changed=True)
+    if targets is None:
+        targets = Placement(session).buckets_of_row(row)
+    oplog.place(entity, row.id, targets, changed=True)
     fields = PLACEMENT_FIELDS.get(entity, frozenset())
     moved = old is None or any(old.get(f) != getattr(row, f) for f in fields)
     if not moved:

@@ -46,6 +46,33 @@ class OpLog:
     def __init__(self, session: Session):
         self.session = session
         self._pending: dict[str, dict[tuple[str, str], str]] = {}
+        # Buckets each row is held by in the database, as read by this
+        # transaction: only ``flush`` writes ops, so until then they stand.
+        self._stored: dict[tuple[str, str], frozenset[str]] = {}
+
+    def preload(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Read the stored buckets of many rows at once (one query per entity)."""
+        by_entity: dict[str, set[str]] = {}
+        for entity, row_id in keys:
+            if (entity, row_id) not in self._stored:
+                by_entity.setdefault(entity, set()).add(row_id)
+        for entity, row_ids in by_entity.items():
+            found: dict[str, set[str]] = {row_id: set() for row_id in row_ids}
+            for row_id, bucket in self.session.execute(
+                select(BucketOp.row_id, BucketOp.bucket).where(
+                    BucketOp.entity == entity, BucketOp.row_id.in_(sorted(row_ids)), BucketOp.op == PUT
+                )
+            ):
+                found[row_id].add(bucket)
+            for row_id, buckets in found.items():
+                self._stored[(entity, row_id)] = frozenset(buckets)
+
+    def snapshot(self) -> dict[str, dict[tuple[str, str], str]]:
+        """The unwritten ops so far, to go back to when a savepoint rolls back."""
+        return {bucket: dict(ops) for bucket, ops in self._pending.items()}
+
+    def restore(self, snapshot: dict[str, dict[tuple[str, str], str]]) -> None:
+        self._pending = snapshot
 
     def put(self, entity: str, row_id: str, buckets: Iterable[str]) -> None:
         for bucket in buckets:
@@ -57,7 +84,10 @@ class OpLog:
 
     def held(self, entity: str, row_id: str) -> set[str]:
         """Buckets holding the row, counting this transaction's unwritten ops."""
-        result = held_buckets(self.session, entity, row_id)
+        stored = self._stored.get((entity, row_id))
+        if stored is None:
+            stored = self._stored[(entity, row_id)] = frozenset(held_buckets(self.session, entity, row_id))
+        result = set(stored)
         for bucket, ops in self._pending.items():
             op = ops.get((entity, row_id))
             if op == PUT:
@@ -81,6 +111,7 @@ class OpLog:
 
         ``all_new`` (bulk loads) inserts without looking for older ops.
         """
+        self._stored.clear()
         if not self._pending:
             return {}
         session = self.session

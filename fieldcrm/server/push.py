@@ -1,10 +1,15 @@
-"""Applying a laptop's mutations: one transaction each, recorded for retries.
+"""Applying a laptop's mutations: one savepoint each, recorded for retries.
 
-Each mutation runs in a savepoint inside a transaction that also writes the
-record of having applied it (``applied_mutation``) and the ops it appends, so
-a retried batch gets the recorded answers and changes nothing, and a bad
-mutation only rolls back its own savepoint. Row versions are per-row counters:
-every accepted change adds one.
+A pushed batch runs in one transaction. Each mutation runs in a savepoint
+together with the record of having applied it (``applied_mutation``) and the
+ops it appends, so a retried batch gets the recorded answers and changes
+nothing, and a bad mutation only rolls back its own savepoint (and its ops).
+Per batch, not per mutation: one look-up of the recorded mutations, one
+locking read per entity of the rows it changes (in id order), one read of
+the buckets holding them, and one numbering of all ops under the sorted
+counter locks just before the commit. A batch that cannot commit (a
+constraint at commit) is applied again one transaction per mutation. Row
+versions are per-row counters: every accepted change adds one.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from fieldcrm.server.erp.jobs import queue_erp_work
 from fieldcrm.server.merge import three_way
 from fieldcrm.server.oplog import OpLog
 from fieldcrm.server.rows import delete_row, tombstone_visible
-from fieldcrm.server.scope import Caller, can_see, manages
+from fieldcrm.server.scope import Caller, manages
 from fieldcrm.server.tables import AppliedMutation, ConflictRecord, Tombstone
 from fieldcrm.storage.base import SYSTEM_FIELDS, Entity
 from fieldcrm.storage.reference import User
@@ -50,8 +55,14 @@ def _result(m: Mutation, status: str, **kw: Any) -> MutationResult:
 class MutationApplier:
     """Applies one mutation for one caller inside an open transaction."""
 
-    def __init__(self, session: Session, oplog: OpLog, caller: Caller, client_id: str, m: Mutation):
+    def __init__(self, session: Session, oplog: OpLog, caller: Caller, client_id: str, m: Mutation,
+                 locked: Optional[dict[tuple[str, str], Entity]] = None):
         self.s, self.oplog, self.caller, self.client_id, self.m = session, oplog, caller, client_id, m
+        self.locked = locked or {}  # rows this transaction already holds FOR UPDATE
+
+    def _can_see(self, entity: str, row_id: str) -> bool:
+        """``scope.can_see``, answered from the op log (counting this transaction's ops)."""
+        return self.caller.is_admin or bool(self.oplog.held(entity, row_id) & self.caller.subscriptions)
 
     def run(self) -> MutationResult:
         m = self.m
@@ -84,7 +95,7 @@ class MutationApplier:
             if target is not None:
                 ref_cls = ENTITIES[target]
                 exists = self.s.get(ref_cls, value) is not None
-                if not exists or not (ref_cls.__reference__ or can_see(self.s, self.caller, target, value)):
+                if not exists or not (ref_cls.__reference__ or self._can_see(target, value)):
                     raise Rejected(f"{name}: no such {target.replace('_', ' ')}")
             elif name in USER_LINKS and self.s.get(User, value) is None:
                 raise Rejected(f"{name}: no such user")
@@ -166,8 +177,11 @@ class MutationApplier:
         that never existed.
         """
         m = self.m
-        row = self.s.get(self.cls, m.row_id, with_for_update=True)
-        if row is not None and can_see(self.s, self.caller, m.entity, m.row_id):
+        if (m.entity, m.row_id) in self.locked:
+            row = self.s.get(self.cls, m.row_id)
+        else:
+            row = self.s.get(self.cls, m.row_id, with_for_update=True)
+        if row is not None and self._can_see(m.entity, m.row_id):
             return row, None
         tomb = self.s.get(Tombstone, (m.entity, m.row_id)) if row is None else None
         if tomb is None or not tombstone_visible(tomb, self.caller):
@@ -192,10 +206,11 @@ class MutationApplier:
         self._stamp(row)
         self.s.add(row)
         self.s.flush()
-        self._check_targets(Placement(self.s).buckets_of_row(row), set())
+        targets = Placement(self.s).buckets_of_row(row)
+        self._check_targets(targets, set())
         if tomb is not None:
             self.s.delete(tomb)
-        place_changed(self.s, self.oplog, row, old=None)
+        place_changed(self.s, self.oplog, row, old=None, targets=targets)
         return _result(m, "applied", version=row.version)
 
     def update(self) -> MutationResult:
@@ -220,8 +235,9 @@ class MutationApplier:
             row.version += 1
             self._stamp(row)
             self.s.flush()
-            self._check_targets(Placement(self.s).buckets_of_row(row), held)
-            place_changed(self.s, self.oplog, row, old=old)
+            targets = Placement(self.s).buckets_of_row(row)
+            self._check_targets(targets, held)
+            place_changed(self.s, self.oplog, row, old=old, targets=targets)
         if outcome.clashes:
             return self._conflict("field", outcome.clashes, row, server_user, row.version)
         if outcome.apply and not unchanged:
@@ -245,13 +261,15 @@ class MutationApplier:
         return _result(m, "applied", version=version)
 
 
-def _record(session: Session, caller: Caller, client_id: str, m: Mutation, result: MutationResult) -> None:
-    session.add(AppliedMutation(
+def _record(session: Session, caller: Caller, client_id: str, m: Mutation, result: MutationResult) -> AppliedMutation:
+    record = AppliedMutation(
         mutation_id=m.mutation_id, user_id=caller.id, client_id=client_id, seq=m.seq,
         entity=m.entity[:32], row_id=m.row_id, status=result.status,
         version=result.version if result.status in ("applied", "merged") else None,
         result=result.model_dump_json(), applied_at=utcnow(),
-    ))
+    )
+    session.add(record)
+    return record
 
 
 def _replay(recorded: AppliedMutation, caller: Caller, m: Mutation) -> MutationResult:
@@ -301,5 +319,90 @@ def apply_mutation(db: Database, caller: Caller, client_id: str, m: Mutation) ->
     raise AssertionError("unreachable")
 
 
+def _lock_rows(session: Session, mutations: list[Mutation]) -> dict[tuple[str, str], Entity]:
+    """Lock the existing rows the batch updates or deletes, in one query per entity.
+
+    Rows are locked in id order, so two batches over the same rows take their
+    locks in the same order. The rows are returned so the session keeps them
+    (its identity map holds rows only while something refers to them).
+    """
+    wanted: dict[str, set[str]] = {}
+    for m in mutations:
+        cls = ENTITIES.get(m.entity)
+        if m.op in ("update", "delete") and cls is not None and not cls.__reference__:
+            wanted.setdefault(m.entity, set()).add(m.row_id)
+    locked: dict[tuple[str, str], Entity] = {}
+    for entity, row_ids in sorted(wanted.items()):
+        cls = ENTITIES[entity]
+        for row in session.execute(
+            select(cls).where(cls.id.in_(sorted(row_ids))).order_by(cls.id).with_for_update()
+        ).scalars():
+            locked[(entity, row.id)] = row
+    return locked
+
+
+def _apply_batch(db: Database, caller: Caller, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
+    """All mutations in one transaction, each in a savepoint with its record.
+
+    A mutation that is rejected (or breaks a constraint) rolls back only its
+    own savepoint and its ops; the ops of the others are numbered once, under
+    one sorted set of counter locks, just before the commit.
+    """
+    results: list[MutationResult] = []
+    with db.write() as session:
+        recorded = {
+            r.mutation_id: r for r in session.execute(
+                select(AppliedMutation).where(AppliedMutation.mutation_id.in_({m.mutation_id for m in mutations}))
+            ).scalars()
+        }
+        fresh = [m for m in mutations if m.mutation_id not in recorded]
+        locked = _lock_rows(session, fresh)
+        oplog = OpLog(session)
+        oplog.preload((m.entity, m.row_id) for m in fresh)
+        for m in mutations:
+            if m.mutation_id in recorded:
+                results.append(_replay(recorded[m.mutation_id], caller, m))
+                continue
+            before = oplog.snapshot()
+            try:
+                with session.begin_nested():
+                    result = MutationApplier(session, oplog, caller, client_id, m, locked).run()
+                    recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
+                    session.flush()
+            except Rejected as exc:
+                oplog.restore(before)
+                result = _result(m, "rejected", message=str(exc))
+                recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
+            except IntegrityError as exc:
+                # A concurrent retry of the same mutation won, or the data broke
+                # a constraint: answer from the record, or reject.
+                log.info("mutation %s hit a constraint: %s", m.mutation_id, exc.orig)
+                oplog.restore(before)
+                other = session.execute(
+                    select(AppliedMutation).where(AppliedMutation.mutation_id == m.mutation_id)
+                ).scalar_one_or_none()
+                if other is not None:
+                    recorded[m.mutation_id] = other
+                    result = _replay(other, caller, m)
+                else:
+                    result = _result(m, "rejected", message="the change does not fit the data on the server")
+                    recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
+            results.append(result)
+        oplog.flush()
+    return results
+
+
 def push(db: Database, caller: Caller, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
+    """Apply a batch in one transaction; when that cannot commit, one transaction per mutation."""
+    if not mutations:
+        return []
+    for attempt in range(5):
+        try:
+            return _apply_batch(db, caller, client_id, mutations)
+        except IntegrityError as exc:
+            log.info("push batch hit a constraint at commit, applying one by one: %s", exc.orig)
+            break
+        except DBAPIError as exc:
+            if not _is_retryable(exc):
+                raise
     return [apply_mutation(db, caller, client_id, m) for m in mutations]
