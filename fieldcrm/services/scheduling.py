@@ -35,6 +35,7 @@ CLOSED_VISIT = ("cancelled",)
 CLOSED_JOB = ("cancelled",)
 FIXED_JOB = ("en_route", "in_progress", "completed")
 FIXED_VISIT = ("checked_in", "done", "missed")
+WORKING_HOURS = (dt.time(8), dt.time(17))  # when the person's settings say nothing else
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def day_warnings(entries: list[Entry], *, hours: tuple[dt.datetime, dt.datetime]
 
 
 def plan_day(replica: Replica, person_id: str, day: dt.date, *, tz: Optional[dt.tzinfo] = None,
-             hours: tuple[dt.time, dt.time] = (dt.time(8), dt.time(17)),
+             hours: tuple[dt.time, dt.time] = WORKING_HOURS,
              travel: TravelSettings = TravelSettings(), seconds: Optional[float] = None,
              home: Optional[Location] = None) -> RoutePlan:
     """Order the person's day for the least driving and save the new times.

@@ -9,11 +9,14 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from fieldcrm.services.scheduling import day_span, schedule_entries
+from fieldcrm.routing import TravelSettings
+from fieldcrm.services.scheduling import WORKING_HOURS, day_span, schedule_entries
 from fieldcrm.services.visit_plans import plan_for_period
 from fieldcrm.storage.registry import entity_class
 from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.ui.changes import ChangeBus
+from fieldcrm.ui.prefs import open_prefs
+from fieldcrm.ui.schedule.routing_prefs import RoutingPrefs, routing_prefs
 from fieldcrm.ui.schedule.view import ScheduleView
 
 MONDAY = dt.date(2030, 6, 3)
@@ -46,10 +49,10 @@ def replica(template, tmp_path):
     r.close()
 
 
-def open_view(qtbot, runner, replica, user="ann", role="rep"):
+def open_view(qtbot, runner, replica, user="ann", role="rep", prefs=None):
     replica.set_state("user_id", user)
     replica.set_state("role", role)
-    view = ScheduleView(SimpleNamespace(replica=replica, runner=runner, bus=ChangeBus()), today=MONDAY)
+    view = ScheduleView(SimpleNamespace(replica=replica, runner=runner, bus=ChangeBus(), prefs=prefs), today=MONDAY)
     qtbot.addWidget(view)
     view.resize(1300, 800)
     with qtbot.waitSignal(view.plan.loaded, timeout=10_000):
@@ -92,6 +95,33 @@ def test_due_visits_accepted_optimised_pinned_and_reoptimised(qtbot, runner, rep
     assert view.week.items_by_id[third.id].entry.pinned
     click(qtbot, view, view.optimise_button)
     assert [e.id for e in visits(view)].index(third.id) == 2
+
+
+def test_optimise_keeps_the_day_within_the_day_end_of_the_settings(qtbot, runner, replica, tmp_path):
+    prefs = open_prefs(tmp_path / "profile")
+    prefs.set("routing/day_end", "11:00")
+    view = open_view(qtbot, runner, replica, prefs=prefs)
+    click(qtbot, view, view.plan.accept_button)
+    click(qtbot, view, view.optimise_button)
+    placed = [e for e in visits(view) if e.route_order is not None]
+    # Six visits of 45 minutes and the drives between them fill 08:00-17:00, not 08:00-11:00.
+    assert 0 < len(placed) < len(PLACES)
+    assert all(e.end.astimezone(view.tz).time() <= dt.time(11) for e in placed)
+    assert "do not fit between 08:00 and 11:00" in view.message.text()
+
+
+def test_unusable_routing_settings_fall_back_to_the_defaults_one_by_one(tmp_path):
+    prefs = open_prefs(tmp_path / "profile")
+    assert routing_prefs(prefs) == RoutingPrefs(WORKING_HOURS, TravelSettings())
+    prefs.set("routing/day_start", "noon")
+    prefs.set("routing/road_factor", 0.5)
+    prefs.set("routing/average_speed_kmh", 60.0)
+    assert routing_prefs(prefs) == RoutingPrefs(WORKING_HOURS, TravelSettings(1.3, 60.0))
+    prefs.set("routing/day_start", "07:30")
+    prefs.set("routing/day_end", "07:00")  # ends before it starts
+    assert routing_prefs(prefs).hours == WORKING_HOURS
+    prefs.set("routing/day_end", "18:00")
+    assert routing_prefs(prefs).hours == (dt.time(7, 30), dt.time(18))
 
 
 def test_dragging_a_visit_reschedules_it_and_an_overlap_is_flagged(qtbot, runner, replica):

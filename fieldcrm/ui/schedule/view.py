@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QTabWidget, QVBoxLayout, QWidget,
 )
 
-from fieldcrm.routing import TravelSettings
 from fieldcrm.services.people import current_person, field_people
 from fieldcrm.services.scheduling import (
     day_span, day_warnings, pin_visit, plan_day, reschedule, route_of_day, schedule_entries,
@@ -25,7 +24,9 @@ from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.runner import Op
 from fieldcrm.ui.schedule.plan_panel import PlanPanel
-from fieldcrm.ui.schedule.timeline import FIRST_HOUR, LAST_HOUR, Lane, Timeline
+from fieldcrm.ui.schedule.routing_prefs import PREFIX as ROUTING_PREFIX
+from fieldcrm.ui.schedule.routing_prefs import RoutingPrefs, routing_prefs
+from fieldcrm.ui.schedule.timeline import Lane, Timeline
 from fieldcrm.ui.territory.map_view import AccountMapView
 
 WATCHED = Change.VISITS | Change.JOBS | Change.VISIT_PLANS | Change.USERS
@@ -35,7 +36,7 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _load(replica, mode: str, day: dt.date, person_id: Optional[str], tz, travel: TravelSettings) -> dict:
+def _load(replica, mode: str, day: dt.date, person_id: Optional[str], tz, routing: RoutingPrefs) -> dict:
     me = current_person(replica)
     people = field_people(replica, manager_id=me.id if me and me.manages and me.role == "manager" else None) \
         if me and me.manages else []
@@ -49,10 +50,10 @@ def _load(replica, mode: str, day: dt.date, person_id: Optional[str], tz, travel
     warnings = []
     for d in days:
         lo, hi = day_span(d, tz)
-        hours = (dt.datetime.combine(d, dt.time(FIRST_HOUR + 1), tz), dt.datetime.combine(d, dt.time(LAST_HOUR - 1), tz))
+        hours = routing.hours_on(d, tz)
         for p in who:
             of_day = [e for e in entries if e.person_id == p and lo <= e.start < hi]
-            warnings += day_warnings(of_day, hours=hours, travel=travel)
+            warnings += day_warnings(of_day, hours=hours, travel=routing.travel)
     names = {p.id: p.name for p in people}
     if me:
         names.setdefault(me.id, me.name)
@@ -72,7 +73,6 @@ class ScheduleView(QWidget):
         self.setObjectName("schedule-view")
         self.day = today or dt.date.today()
         self.tz = dt.datetime.now().astimezone().tzinfo
-        self.travel = TravelSettings()
         self.me = None
         self._generation = 0
 
@@ -144,6 +144,9 @@ class ScheduleView(QWidget):
         layout.addWidget(split, 1)
         self._build_actions()
         ctx.bus.subscribe(WATCHED, lambda _c: self.reload(), owner=self, skip_own=True)
+        prefs = getattr(ctx, "prefs", None)
+        if prefs is not None:
+            prefs.changed.connect(self._setting_changed)
         self.reload()
 
     def _build_actions(self) -> None:
@@ -163,6 +166,14 @@ class ScheduleView(QWidget):
         self.checkout_action = action(self.tr("Check out"), "Ctrl+U", self.check_out, self.checkout_button)
         action(self.tr("Earlier"), "Alt+Left", lambda: self.shift(-1))
         action(self.tr("Later"), "Alt+Right", lambda: self.shift(+1))
+
+    def _setting_changed(self, name: str) -> None:
+        if name.startswith(ROUTING_PREFIX):
+            self.reload()
+
+    def routing(self) -> RoutingPrefs:
+        """Working hours and travel as the settings say now."""
+        return routing_prefs(getattr(self.ctx, "prefs", None))
 
     # -- navigation ------------------------------------------------------------
     @property
@@ -187,7 +198,7 @@ class ScheduleView(QWidget):
         self._generation += 1
         generation = self._generation
         self.stack.setCurrentWidget(self.timeline())
-        Op(_load, self.ctx.replica, self.mode_key, self.day, self.person.currentData(), self.tz, self.travel).success(
+        Op(_load, self.ctx.replica, self.mode_key, self.day, self.person.currentData(), self.tz, self.routing()).success(
             lambda data: self._show(data, generation)).run(self.ctx.runner)
 
     def _show(self, data: dict, generation: int) -> None:
@@ -278,9 +289,19 @@ class ScheduleView(QWidget):
         pid = self.person_id()
         if not pid:
             return
+        routing = self.routing()
         self.message.setText(self.tr("Optimising the route…"))
-        self._run(plan_day, pid, self.day, tz=self.tz, travel=self.travel, seconds=1.0,
-                  done_text=self.tr("Route optimised; pinned visits kept their place."))
+        call = functools.partial(plan_day, self.ctx.replica, pid, self.day, tz=self.tz, hours=routing.hours,
+                                 travel=routing.travel, seconds=1.0)
+        Op(call).success(lambda plan: self._edited(self._optimised_text(plan, routing))).failure(
+            self._failed).run(self.ctx.runner)
+
+    def _optimised_text(self, plan, routing: RoutingPrefs) -> str:
+        text = self.tr("Route optimised; pinned visits kept their place.")
+        if plan.unplanned:
+            text += " " + self.tr("{n} stops do not fit between {start} and {end} and stay where they were.").format(
+                n=len(plan.unplanned), start=f"{routing.hours[0]:%H:%M}", end=f"{routing.hours[1]:%H:%M}")
+        return text
 
     def toggle_pin(self) -> None:
         entry = self.selected()
