@@ -102,6 +102,14 @@ def test_laptop_killed_at_random_points_of_sync_loses_and_duplicates_nothing(ser
     rep.close()
 
 
+def _marked_sent(laptop) -> bool:
+    conn = sqlite3.connect(laptop.replica.path)
+    try:
+        return conn.execute("SELECT 1 FROM outbox WHERE sent_count > 0 LIMIT 1").fetchone() is not None
+    finally:
+        conn.close()
+
+
 @pytest.mark.parametrize("server_db", ["sqlite", "postgres"], indirect=True)
 def test_server_killed_mid_push_applies_every_mutation_once_after_restart(server, org, laptops):
     rep = laptops("rep_north", org.passwords["rep_north"])
@@ -112,10 +120,16 @@ def test_server_killed_mid_push_applies_every_mutation_once_after_restart(server
     outcome = {}
     round_thread = threading.Thread(target=lambda: outcome.setdefault("first", rep.sync(expect_ok=False)))
     round_thread.start()
+    # The laptop commits "sent" on its entries right before the request
+    # leaves; the server applies the whole batch in one transaction, which
+    # takes it well over a second for 401 mutations. Kill it in the middle.
     deadline = time.monotonic() + 60
-    while not server_rows(server.db_url, "SELECT 1 FROM applied_mutation LIMIT 1"):
-        assert time.monotonic() < deadline, "the push never reached the server"
-        time.sleep(0.02)
+    while not _marked_sent(rep):
+        assert time.monotonic() < deadline, "the push never started"
+        time.sleep(0.01)
+    time.sleep(0.3)
+    assert not server_rows(server.db_url, "SELECT 1 FROM applied_mutation LIMIT 1"), \
+        "the batch was already committed: the kill came too late to test anything"
     server.kill()
     round_thread.join(120)
     assert outcome["first"].error_kind == "unreachable"
