@@ -2,7 +2,6 @@
 keyboard, close a deal, filter, and read the forecast."""
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -12,11 +11,11 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from fieldcrm.services.status import replica_status
-from fieldcrm.storage.registry import entity_class
 from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.ui.changes import ChangeBus
 from fieldcrm.ui.pipeline.close_dialog import CloseDealDialog
 from fieldcrm.ui.pipeline.view import PipelineView
+from tests.support.replicas import copied_replica, insert
 
 TODAY = dt.date(2025, 5, 15)
 DEALS = [  # id, owner, stage, amount, probability, expected close, closed
@@ -26,11 +25,6 @@ DEALS = [  # id, owner, stage, amount, probability, expected close, closed
     ("d4", "sam", "prospecting", "20000", 10, "2025-05-30", None),
     ("d6", "sam", "qualification", "8000", 40, "2025-07-01", None),
 ]
-
-
-def insert(replica, entity, **values):
-    with replica.sync_write() as s:
-        s.add(entity_class(entity)(**values))
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +48,8 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def replica(template, tmp_path):
-    shutil.copy(template, tmp_path / REPLICA_FILE)
-    r = Replica.open(tmp_path)
-    yield r
-    r.close()
+    with copied_replica(template, tmp_path) as r:
+        yield r
 
 
 def open_view(qtbot, runner, replica, user="ann", role="rep"):

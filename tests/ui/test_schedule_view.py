@@ -3,7 +3,6 @@ the day, pin a visit and re-optimise, drag to reschedule, warnings, submit and
 approve the plan, and a team board of 200 people."""
 
 import datetime as dt
-import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -12,20 +11,15 @@ from PySide6.QtCore import QPointF, Qt
 from fieldcrm.routing import TravelSettings
 from fieldcrm.services.scheduling import WORKING_HOURS, day_span, schedule_entries
 from fieldcrm.services.visit_plans import plan_for_period
-from fieldcrm.storage.registry import entity_class
 from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.ui.changes import ChangeBus
 from fieldcrm.ui.prefs import open_prefs
 from fieldcrm.ui.schedule.routing_prefs import RoutingPrefs, routing_prefs
 from fieldcrm.ui.schedule.view import ScheduleView
+from tests.support.replicas import copied_replica, insert
 
 MONDAY = dt.date(2030, 6, 3)
 PLACES = {"c3": 3, "c1": 1, "c5": 5, "c2": 2, "c6": 6, "c4": 4}  # km east of the office, out of order
-
-
-def insert(replica, entity, **values):
-    with replica.sync_write() as s:
-        s.add(entity_class(entity)(**values))
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +37,8 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def replica(template, tmp_path):
-    shutil.copy(template, tmp_path / REPLICA_FILE)
-    r = Replica.open(tmp_path)
-    yield r
-    r.close()
+    with copied_replica(template, tmp_path) as r:
+        yield r
 
 
 def open_view(qtbot, runner, replica, user="ann", role="rep", prefs=None):

@@ -2,7 +2,6 @@
 accounts on the map, preview a move, apply it and find it in the outbox."""
 
 import json
-import shutil
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -11,19 +10,14 @@ from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import select
 
 from fieldcrm.storage.local import OutboxEntry
-from fieldcrm.storage.registry import entity_class
 from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.ui.changes import ChangeBus
 from fieldcrm.ui.territory.view import TerritoryView
+from tests.support.replicas import copied_replica, insert
 
 # North: three accounts in a row (west to east); South: one, far away.
 ACCOUNTS = [("a1", "north", "ann", 52.50, 13.30), ("a2", "north", "ann", 52.50, 13.40),
             ("a3", "north", "ann", 52.50, 13.50), ("b1", "south", "sam", 48.10, 11.50)]
-
-
-def insert(replica, entity, **values):
-    with replica.sync_write() as s:
-        s.add(entity_class(entity)(**values))
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +41,8 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def replica(template, tmp_path):
-    shutil.copy(template, tmp_path / REPLICA_FILE)
-    r = Replica.open(tmp_path)
-    yield r
-    r.close()
+    with copied_replica(template, tmp_path) as r:
+        yield r
 
 
 def open_view(qtbot, runner, replica, user, role):
