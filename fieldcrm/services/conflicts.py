@@ -29,7 +29,7 @@ from fieldcrm.storage.local import ConflictRecord, OutboxEntry
 from fieldcrm.storage.registry import entity_class, fields_of, row_to_dict
 from fieldcrm.storage.replica import Replica
 from fieldcrm.storage.types import new_id, utcnow
-from fieldcrm.storage.validation import coerce
+from fieldcrm.storage.validation import ValidationError, coerce
 
 
 class ParkedChangeNotFound(LookupError):
@@ -127,7 +127,7 @@ class ConflictService:
                 if obj is not None:
                     session.delete(obj)
             elif obj is None:  # the server deleted it: restore it from my values
-                session.add(cls(id=change.row_id, **self._values(cls, mine)))
+                self._restore(session, cls, change.row_id, mine)
             else:
                 for name, value in self._values(cls, mine).items():
                     setattr(obj, name, value)
@@ -171,8 +171,8 @@ class ConflictService:
                 session.flush()  # the new entry is the row's newest: later edits squash into it
                 for name, value in self._values(cls, dict(values or {})).items():
                     setattr(obj, name, value)
-            elif obj is None:
-                session.add(cls(id=change.row_id, **self._values(cls, mine)))
+            elif obj is None:  # removed meanwhile: its last values were kept under the entry's base
+                self._restore(session, cls, change.row_id, {**_loads(entry.base), **mine})
             else:
                 for name, value in self._values(cls, mine).items():
                     setattr(obj, name, value)
@@ -185,6 +185,17 @@ class ConflictService:
         fields = fields_of(cls)
         return {name: coerce(fields[name], value) for name, value in plain.items()
                 if name in fields and name not in SYSTEM_FIELDS and not fields[name].server_owned}
+
+    @classmethod
+    def _restore(cls_, session, cls, row_id: str, plain: Mapping[str, Any]) -> None:
+        """Bring back a row the server no longer has, from the values kept here."""
+        values = cls_._values(cls, plain)
+        missing = {name: "is required" for name, field in fields_of(cls).items()
+                   if field.required and not field.system and not field.server_owned
+                   and values.get(name) is None}
+        if missing:
+            raise ValidationError(missing, cls.__entity__)
+        session.add(cls(id=row_id, **values))
 
     @staticmethod
     def _mutation_id(session, change: ParkedChange) -> str:

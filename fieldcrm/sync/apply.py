@@ -77,6 +77,17 @@ class _DriverSql:
         return self._conn.execute(sql, params)
 
 
+def deleted_row_fields(local: dict[str, Any], base: dict[str, Any],
+                       changes: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Conflict fields for a row the server no longer has: every local value as
+    "mine" (my changed values over the rest), nothing as "theirs"."""
+    fields = {name: {"base": base.get(name), "mine": value, "theirs": None}
+              for name, value in local.items() if name not in ("id", "version")}
+    for name, value in changes.items():
+        fields[name] = {"base": base.get(name), "mine": value, "theirs": None}
+    return fields
+
+
 class ReplicaWriter:
     """The sync engine's connection to the replica (foreign keys off, see above)."""
 
@@ -191,10 +202,49 @@ class ReplicaWriter:
                     f"SELECT id FROM {child_table} WHERE {column} IN ({marks})", tuple(chunk))]
             removed += self.remove_rows(child, child_ids)
         table = ENTITIES[entity].__tablename__
+        self._keep_parked_rows(entity, ids)
         for chunk in _chunks(list(ids)):
             marks = ", ".join("?" * len(chunk))
             removed += self.conn.execute(f"DELETE FROM {table} WHERE id IN ({marks})", tuple(chunk)).rowcount
         return removed
+
+    def _keep_parked_rows(self, entity: str, ids: Sequence[str]) -> None:
+        """Before the server takes away a row whose change waits in the sync center,
+        keep every local value with that change, so "keep mine" / "retry" can bring
+        the whole row back (a field conflict alone only names the clashing fields).
+
+        A field conflict becomes a ``deleted`` one (the row is gone from the server's
+        view of this laptop); a rejected change keeps the row's last values under its
+        ``base``, whose own entries (the values it was made over) stay as they were.
+        """
+        parked = self.conn.execute(
+            "SELECT mutation_id, row_id, op, base, changes FROM outbox "
+            "WHERE state = 'parked' AND entity = ? AND op != 'delete'", (entity,)).fetchall()
+        if not parked:
+            return
+        wanted = set(ids)
+        what = entity.replace("_", " ")
+        for mutation_id, row_id, _op, base_text, changes_text in parked:
+            if row_id not in wanted:
+                continue
+            local = self.fetch_row(entity, row_id)
+            if local is None:
+                continue
+            base = orjson.loads(base_text) if base_text else {}
+            changes = orjson.loads(changes_text) if changes_text else {}
+            conflict = self.conn.execute(
+                "SELECT id, kind FROM conflict WHERE mutation_id = ? AND resolved_at IS NULL",
+                (mutation_id,)).fetchone()
+            if conflict is None:
+                kept = {k: v for k, v in local.items() if k not in ("id", "version")}
+                self.conn.execute("UPDATE outbox SET base = ? WHERE mutation_id = ?",
+                                  (orjson.dumps({**kept, **base}).decode(), mutation_id))
+            elif conflict[1] == "field":
+                message = f"this {what} was removed on the server while your change waited"
+                self.conn.execute("UPDATE conflict SET kind = 'deleted', fields = ?, message = ? WHERE id = ?",
+                                  (orjson.dumps(deleted_row_fields(local, base, changes)).decode(),
+                                   message, conflict[0]))
+                self.conn.execute("UPDATE outbox SET message = ? WHERE mutation_id = ?", (message, mutation_id))
 
     # -- local changes on top -------------------------------------------------
     def pending_changes(self) -> dict[tuple[str, str], Optional[dict[str, Any]]]:

@@ -24,7 +24,7 @@ from typing import Any, Optional
 import orjson
 
 from fieldcrm.storage.registry import ENTITIES
-from fieldcrm.sync.apply import ReplicaWriter
+from fieldcrm.sync.apply import ReplicaWriter, deleted_row_fields
 from fieldcrm.sync.wire import MAX_PUSH_MUTATIONS, PROTOCOL_VERSION
 
 
@@ -97,10 +97,7 @@ def _record_conflict(writer: ReplicaWriter, sent: dict[str, Any], result: dict[s
     if kind == "deleted":
         # The server deleted the row: keep every local value so "keep mine" can restore it.
         local = writer.fetch_row(sent["entity"], sent["row_id"]) or {}
-        fields = {name: {"base": sent["base"].get(name), "mine": value, "theirs": None}
-                  for name, value in local.items() if name not in ("id", "version")}
-        for name, value in sent["changes"].items():
-            fields[name] = {"base": sent["base"].get(name), "mine": value, "theirs": None}
+        fields = deleted_row_fields(local, sent["base"], sent["changes"])
     writer.conn.execute(
         "INSERT OR REPLACE INTO conflict (id, mutation_id, entity, row_id, kind, fields, message, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'))",

@@ -191,3 +191,47 @@ def test_rejected_new_record_can_be_fixed_and_sent_again_or_discarded(replica):
     service.discard(other.id)
     assert [r["id"] for r in records.list("account")] == [acc["id"]]
     assert records.count("account") == 1 and second["id"] not in [r[1] for r in outbox(replica)]
+
+
+def test_keep_mine_brings_back_a_row_the_server_removed_while_its_field_conflict_waited(replica, server_row):
+    writer = ReplicaWriter(replica.path)
+    acc = synced_account(replica, writer, server_row, name="Litware", city="Oslo", phone="1")
+    records = RecordService(replica)
+    records.update("account", acc["id"], {"phone": "mine"})
+    batch = next_batch(writer, 0)
+    apply_results(writer, batch, {"results": [result(
+        batch[0], "conflict", version=7, conflict_id="c-5", row={**acc, "version": 7, "phone": "theirs"},
+        fields={"phone": {"base": "1", "mine": "mine", "theirs": "theirs"}})]})
+    # A later pull takes the row away (deleted on the server, or out of this laptop's scope).
+    with writer.transaction():
+        writer.remove_rows("account", [acc["id"]])
+    [parked] = ConflictService(replica).list_open()
+    assert parked.conflict_kind == "deleted" and "removed on the server" in parked.message
+    assert parked.fields["phone"]["mine"] == "mine" and parked.fields["name"]["mine"] == "Litware"
+    ConflictService(replica).resolve("c-5", "mine")
+    restored = records.get("account", acc["id"])
+    assert (restored["name"], restored["city"], restored["phone"]) == ("Litware", "Oslo", "mine")
+    resend = next_batch(writer, 0)
+    writer.close()
+    assert [m["op"] for m in resend] == ["create"] and resend[0]["changes"]["name"] == "Litware"
+    assert ConflictService(replica).list_open() == []
+
+
+def test_retry_brings_back_a_row_the_server_removed_while_its_rejected_change_waited(replica, server_row):
+    writer = ReplicaWriter(replica.path)
+    acc = synced_account(replica, writer, server_row, name="Northwind", city="Bergen")
+    records = RecordService(replica)
+    records.update("account", acc["id"], {"city": "Tromsø"})
+    batch = next_batch(writer, 0)
+    apply_results(writer, batch, {"results": [result(
+        batch[0], "rejected", message="city: not in your territory", row={**acc, "version": 6})]})
+    with writer.transaction():
+        writer.remove_rows("account", [acc["id"]])
+    [parked] = ConflictService(replica).list_open()
+    assert parked.kind == "rejected" and parked.fields["city"] == {"base": "Bergen", "mine": "Tromsø",
+                                                                   "theirs": "Bergen"}
+    ConflictService(replica).retry(parked.id, {"city": "Narvik"})
+    restored = records.get("account", acc["id"])
+    assert (restored["name"], restored["city"]) == ("Northwind", "Narvik")
+    writer.close()
+    assert ConflictService(replica).list_open() == []

@@ -114,6 +114,38 @@ def test_realigned_account_leaves_the_old_territorys_laptop_with_its_children(se
         assert_replica_matches_server(laptop, server.url, org.passwords[user])
 
 
+def test_keeping_mine_on_a_conflict_whose_row_was_deleted_meanwhile_brings_the_whole_row_back(
+        server, org, laptops):
+    rep = laptops("rep_north", org.passwords["rep_north"])
+    boss = laptops("manager1", org.passwords["manager1"])
+    rep.sync()
+    boss.sync()
+    contact = org.contacts["north_a"]
+    rep.records.update("contact", contact, {"phone": "+1 555 0111"})
+    boss.records.update("contact", contact, {"phone": "+1 555 0222"})
+    boss.sync()
+    assert rep.sync().conflicts == 1
+    # The manager deletes the contact before the rep decides; the rep's next pull takes it away.
+    boss.records.delete("contact", contact)
+    boss.sync()
+    rep.sync()
+    assert contact not in {r["id"] for r in rep.records.list("contact")}
+    [parked] = ConflictService(rep.replica).list_open()
+    assert parked.conflict_kind == "deleted" and "removed on the server" in parked.message
+
+    ConflictService(rep.replica).resolve(parked.id, "mine")
+    assert rep.sync().applied == 1
+    boss.sync()
+    for laptop in (rep, boss):
+        back = laptop.records.get("contact", contact)
+        assert (back["phone"], back["account_id"]) == ("+1 555 0111", org.accounts["north_a"])
+        assert back["last_name"]
+    for laptop, user in ((rep, "rep_north"), (boss, "manager1")):
+        assert laptop.outbox() == []
+        assert ConflictService(laptop.replica).list_open() == [] or laptop is boss
+        assert_replica_matches_server(laptop, server.url, org.passwords[user])
+
+
 def test_revoked_device_asks_to_sign_in_again_and_keeps_the_outbox(server, org, laptops):
     rep = laptops("rep_north", org.passwords["rep_north"])
     rep.sync()
