@@ -1,6 +1,6 @@
 """The desktop app on a full replica: start, lists, search, account 360°, sync.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.ui_app [--accounts 100000] [--sync-accounts N]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.ui_app [--accounts 100000] [--sync-accounts N] --json
 
 On a copy of the cached demo replica (``bench.local_writes.demo_replica``):
 
@@ -233,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--sync-accounts", type=int, default=100_000, help="0: no first-sync measurement")
+    parser.add_argument("--json", action="store_true", help="print one JSON line (the default output)")
     parser.add_argument("--child-cold-start", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """How a 100,000-row list opens, scrolls and sorts: lazy model vs. all-in-memory.
 
-Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.ui_lists``
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.ui_lists [--rows N] --json``
 
 Prints one JSON line. For each model: ``open_ms`` (from creating the model
 to the first screen of real rows), ``scroll_max_stall_ms`` (the longest the
@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=200, help="scroll steps, 16 ms apart")
+    parser.add_argument("--json", action="store_true", help="print one JSON line (the default output)")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     lists = AccountLists(make_replica(args.rows))
