@@ -119,6 +119,12 @@ class Transport:
         # environment's HTTP(S)_PROXY / NO_PROXY as usual.
         if proxies:
             self.session.proxies.update(proxies)
+        # Given with every request: requests lets REQUESTS_CA_BUNDLE /
+        # CURL_CA_BUNDLE and HTTP(S)_PROXY in the environment override the
+        # session's own values, which would silently drop IT's CA bundle or proxy.
+        self._per_request = {"verify": verify}
+        if proxies:
+            self._per_request["proxies"] = dict(proxies)
         self.session.headers.update({
             "Accept": "application/json",
             "Accept-Encoding": "gzip",
@@ -172,7 +178,7 @@ class Transport:
                 raise Cancelled("sync cancelled")
             try:
                 response = self.session.request(method, self.base_url + path, data=data,
-                                                headers=headers, timeout=self.timeout)
+                                                headers=headers, timeout=self.timeout, **self._per_request)
                 content = response.content  # read it all here: a cut body raises here
             except requests.exceptions.SSLError as exc:
                 raise ServerUnreachable(f"the server's certificate could not be verified: {exc}") from exc
