@@ -1,8 +1,11 @@
 """The Kanban board: one column per stage, cards painted by a delegate.
 
-Each column is a ``QListView`` over a small list model, so thousands of cards
-cost one paint of the visible ones. A card is dragged to another column (its
-model hands the opportunity id over as MIME data) or moved with the keyboard;
+Each column is a ``QListView`` over a list model whose rows live in C++ (a
+``QStringListModel`` of the deal names): the view asks the model about every
+row when it lays the column out, and a Python ``rowCount`` would cost a call
+into Python per card. The delegate paints only the visible cards, so a column
+of thousands opens and scrolls at the cost of one screenful. A card is
+dragged to another column (its model hands the opportunity id over as MIME data) or moved with the keyboard;
 either way the board only asks: ``move_requested(opportunity_id, stage)``.
 """
 
@@ -12,7 +15,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from PySide6.QtCore import (
-    QAbstractListModel, QByteArray, QMimeData, QModelIndex, QRect, QSize, Qt, Signal,
+    QByteArray, QMimeData, QModelIndex, QRect, QSize, QStringListModel, Qt, Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -59,8 +62,8 @@ def totals(amounts: Mapping[str, Decimal]) -> str:
     return " + ".join(money(v, c) for c, v in ordered)
 
 
-class CardModel(QAbstractListModel):
-    """The cards of one stage."""
+class CardModel(QStringListModel):
+    """The cards of one stage; the row count and the display text stay in C++."""
 
     CardRole = Qt.ItemDataRole.UserRole + 1
 
@@ -70,19 +73,13 @@ class CardModel(QAbstractListModel):
         self.cards: list[Card] = []
 
     def set_cards(self, cards: list[Card]) -> None:
-        self.beginResetModel()
         self.cards = cards
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.cards)
+        self.setStringList([c.name for c in cards])  # resets the model
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
+        if role == Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return super().data(index, role)
         card = self.cards[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return card.name
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{card.name}\n{card.account_name} · {card.owner_name}\n{money(card.amount, card.currency)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -90,6 +87,15 @@ class CardModel(QAbstractListModel):
         if role == self.CardRole:
             return card
         return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        return False  # cards change through the pipeline service only
+
+    def insertRows(self, row, count, parent=QModelIndex()) -> bool:
+        return False
+
+    def removeRows(self, row, count, parent=QModelIndex()) -> bool:
+        return False  # a card leaves its column when the board reloads after the move
 
     def flags(self, index: QModelIndex):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
