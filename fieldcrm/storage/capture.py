@@ -8,10 +8,11 @@ transaction and no write through the ORM can skip the outbox.
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any, Optional
 
 import orjson
-from sqlalchemy import delete, event, inspect, select
+from sqlalchemy import bindparam, delete, event, inspect, select
 from sqlalchemy.orm import Session
 
 from fieldcrm.storage.base import SYSTEM_FIELDS, Entity
@@ -48,42 +49,70 @@ def _row_values(obj: Entity) -> dict[str, Any]:
     }
 
 
+@cache
+def _editable_fields(cls: type[Entity]) -> tuple[str, ...]:
+    """The columns a local edit may change, in table order."""
+    return tuple(name for name in fields_of(cls) if name not in SYSTEM_FIELDS)
+
+
+@cache
+def _scalar_defaults(cls: type[Entity]) -> tuple[tuple[str, Any], ...]:
+    return tuple(
+        (col.key, col.default.arg)
+        for col in cls.__table__.columns
+        if col.default is not None and col.default.is_scalar
+    )
+
+
 def _changed_fields(obj: Entity) -> tuple[dict[str, Any], dict[str, Any]]:
     """(new values, previous values) of the columns this flush changes."""
     state = inspect(obj)
+    untouched = state.unmodified
     new: dict[str, Any] = {}
     old: dict[str, Any] = {}
-    for name in fields_of(type(obj)):
-        if name in SYSTEM_FIELDS:
+    for name in _editable_fields(type(obj)):
+        if name in untouched:
             continue
         hist = state.attrs[name].history
         if not hist.added:
             continue
-        before = hist.deleted[0] if hist.deleted else None
-        after = hist.added[0]
-        if to_plain(before) == to_plain(after):
+        before = to_plain(hist.deleted[0]) if hist.deleted else None
+        after = to_plain(hist.added[0])
+        if before == after:
             continue
-        new[name] = to_plain(after)
-        old[name] = to_plain(before)
+        new[name] = after
+        old[name] = before
     return new, old
+
+
+# The row's newest entry: an index lookup on (entity, row_id), without
+# building and loading an ORM query on every flush.
+_outbox = OutboxEntry.__table__.c
+_NEWEST_ENTRY = (
+    select(_outbox.seq, _outbox.sent_count, _outbox.state)
+    .where(_outbox.entity == bindparam("entity"), _outbox.row_id == bindparam("row_id"))
+    .order_by(_outbox.seq.desc())
+    .limit(1)
+)
 
 
 def _open_entry(session: Session, entity: str, row_id: str) -> Optional[OutboxEntry]:
     """The row's newest entry if it was never sent (so it may still be squashed)."""
-    with session.no_autoflush:
-        newest = session.execute(
-            select(OutboxEntry)
-            .where(OutboxEntry.entity == entity, OutboxEntry.row_id == row_id)
-            .order_by(OutboxEntry.seq.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-    if newest is not None and newest.sent_count == 0 and newest.state == "pending":
-        return newest
+    newest = session.connection().execute(_NEWEST_ENTRY, {"entity": entity, "row_id": row_id}).first()
+    if newest is None or newest.sent_count != 0 or newest.state != "pending":
+        return None
+    entry = session.get(OutboxEntry, newest.seq)
+    # The session's copy is the one the flush writes: judge by it.
+    if entry is not None and entry.sent_count == 0 and entry.state == "pending":
+        return entry
     return None
 
 
-def _record(session: Session, obj: Entity, op: str) -> bool:
-    """Write or squash the outbox entry for one row; False when nothing changed."""
+def _record(session: Session, obj: Entity, op: str, *, fresh_id: bool = False) -> bool:
+    """Write or squash the outbox entry for one row; False when nothing changed.
+
+    ``fresh_id``: the row's id was made in this flush, so no entry can exist yet.
+    """
     cls = type(obj)
     entity = cls.__entity__
     if op == "create":
@@ -104,7 +133,7 @@ def _record(session: Session, obj: Entity, op: str) -> bool:
         _, old = _changed_fields(obj)
         base.update(old)
 
-    open_entry = _open_entry(session, entity, obj.id)
+    open_entry = None if fresh_id else _open_entry(session, entity, obj.id)
     if open_entry is not None:
         if op == "delete" and open_entry.op == "create":
             session.delete(open_entry)  # never reached the server: nothing to send
@@ -134,9 +163,9 @@ def _record(session: Session, obj: Entity, op: str) -> bool:
 
 def _apply_scalar_defaults(obj: Entity) -> None:
     """Fill column defaults now, so the outbox entry carries the stored values."""
-    for col in type(obj).__table__.columns:
-        if col.default is not None and col.default.is_scalar and getattr(obj, col.key) is None:
-            setattr(obj, col.key, col.default.arg)
+    for key, value in _scalar_defaults(type(obj)):
+        if getattr(obj, key) is None:
+            setattr(obj, key, value)
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
@@ -147,12 +176,13 @@ def _before_flush(session: Session, flush_context, instances) -> None:
     for obj in list(session.new):
         if isinstance(obj, Entity):
             _check_writable(obj)
-            if not obj.id:
+            fresh_id = not obj.id
+            if fresh_id:
                 obj.id = new_id()
             obj.version = 0
             _apply_scalar_defaults(obj)
             obj.updated_at, obj.updated_by = now, user_id
-            _record(session, obj, "create")
+            _record(session, obj, "create", fresh_id=fresh_id)
     for obj in list(session.dirty):
         if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
             _check_writable(obj)
