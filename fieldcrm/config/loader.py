@@ -32,6 +32,7 @@ ENV_VARS: Mapping[str, str] = MappingProxyType({
     "FIELDCRM_LOG_LEVEL": "log_level",
     "FIELDCRM_ALLOW_ERP_CUSTOMER_CREATE": "allow_erp_customer_create",
     "FIELDCRM_KEYRING_BACKEND": "keyring_backend",
+    "FIELDCRM_COMPRESSION": "compression",
 })
 
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})

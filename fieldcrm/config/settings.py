@@ -61,6 +61,7 @@ class Settings:
     log_level: str = "INFO"
     allow_erp_customer_create: bool = False
     keyring_backend: str | None = None
+    compression: str = "auto"  # auto: gzip unless the server is on this machine; gzip; off
     locked: frozenset[str] = frozenset()
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     problems: tuple[ConfigProblem, ...] = ()
@@ -192,6 +193,15 @@ def parse_keyring_backend(value: object) -> str:
     )
 
 
+COMPRESSION_MODES = ("auto", "gzip", "off")
+
+
+def parse_compression(value: object) -> str:
+    if isinstance(value, str) and value.strip().lower() in COMPRESSION_MODES:
+        return value.strip().lower()
+    raise ValueError(f"expected one of {', '.join(COMPRESSION_MODES)}, got {_quoted(value)}")
+
+
 PARSERS: Mapping[str, Callable[[object], object]] = MappingProxyType({
     "server_url": parse_server_url,
     "ca_bundle": parse_path,
@@ -201,11 +211,12 @@ PARSERS: Mapping[str, Callable[[object], object]] = MappingProxyType({
     "log_level": parse_log_level,
     "allow_erp_customer_create": parse_bool,
     "keyring_backend": parse_keyring_backend,
+    "compression": parse_compression,
 })
 SETTING_KEYS: tuple[str, ...] = tuple(PARSERS)
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
@@ -228,7 +239,7 @@ def safety_warnings(settings: Settings) -> list[ConfigProblem]:
             warn("ca_bundle", "is ignored because tls_verify is false")
     if settings.server_url:
         parts = urlsplit(settings.server_url)
-        if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
             warn("server_url", "uses plain http://: the sign-in token and all data cross the "
                  "network unencrypted; use https://")
     if settings.ca_bundle and settings.tls_verify and not settings.ca_bundle.is_file():

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -120,6 +121,9 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
             }).decode())
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # Only for laptops that ask (Accept-Encoding: gzip — those across a real
+    # network); level 1: most of the size gain for little CPU.
+    app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=1)
     return app
 
 

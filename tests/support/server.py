@@ -227,6 +227,8 @@ class ApiClient:
         self.client_id = client_id or str(uuid.uuid4())
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Bearer {token}"
+        # As the laptop's transport on loopback: uncompressed answers.
+        self.http.headers["Accept-Encoding"] = "identity"
 
     def post(self, path: str, json: Any) -> requests.Response:
         return self.http.post(self.url + path, json=json, timeout=120)
