@@ -5,19 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fieldcrm.routing import TravelSettings
-from fieldcrm.services.scheduling import WORKING_HOURS
-from fieldcrm.ui.settings import DEFAULTS, Setting, Settings
+from fieldcrm.ui.settings import DEFAULTS, Deferred, Setting, Settings
+
+
+def _working_hours(end: int) -> Deferred:
+    def compute() -> str:
+        from fieldcrm.services.scheduling import WORKING_HOURS
+
+        return f"{WORKING_HOURS[end]:%H:%M}"
+
+    return Deferred(compute)
+
+
+def _travel(name: str) -> Deferred:
+    def compute() -> float:
+        from fieldcrm.routing import TravelSettings
+
+        return getattr(TravelSettings, name)
+
+    return Deferred(compute)
+
 
 APP_DEFAULTS: dict[str, Setting] = {
     **DEFAULTS,
     "lists/saved_filters": Setting(dict, {}, "Named filters per list: entity -> name -> query"),
     "ui/last_page": Setting(str, "today", "The page shown when the app opens"),
-    "routing/day_start": Setting(str, f"{WORKING_HOURS[0]:%H:%M}", "When the working day starts (HH:MM)"),
-    "routing/day_end": Setting(str, f"{WORKING_HOURS[1]:%H:%M}", "When the working day ends (HH:MM)"),
-    "routing/road_factor": Setting(float, TravelSettings.road_factor,
+    "routing/day_start": Setting(str, _working_hours(0), "When the working day starts (HH:MM)"),
+    "routing/day_end": Setting(str, _working_hours(1), "When the working day ends (HH:MM)"),
+    "routing/road_factor": Setting(float, _travel("road_factor"),
                                    "Road distance over straight-line distance (at least 1)"),
-    "routing/average_speed_kmh": Setting(float, TravelSettings.average_speed_kmh, "Average driving speed, km/h"),
+    "routing/average_speed_kmh": Setting(float, _travel("average_speed_kmh"), "Average driving speed, km/h"),
 }
 
 SETTINGS_FILE = "fieldcrm-ui.ini"

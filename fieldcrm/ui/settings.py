@@ -17,10 +17,18 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QWidget
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A default worked out on first read, when it lives in a module that is
+    slow to import (the window opens before the storage layer is loaded)."""
+
+    compute: Callable[[], Any]
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class Settings(QObject):
             raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")
         self._overrides = {name: self._coerce(name, value) for name, value in (overrides or {}).items()}
         self._locked = frozenset(locked)
+        self._computed: dict[str, Any] = {}
 
     @classmethod
     def at(cls, path: str | Path, **kwargs: Any) -> Settings:
@@ -90,7 +99,12 @@ class Settings(QObject):
         """The site's default if it gives one, else the built-in default."""
         if name in self._overrides:
             return _copy(self._overrides[name])
-        return _copy(self._spec(name).default)
+        default = self._spec(name).default
+        if isinstance(default, Deferred):
+            if name not in self._computed:
+                self._computed[name] = default.compute()
+            default = self._computed[name]
+        return _copy(default)
 
     def get(self, name: str) -> Any:
         """The current value. A locked setting always reads the site's value;
