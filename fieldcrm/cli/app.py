@@ -6,7 +6,19 @@ from __future__ import annotations
 def _app(args) -> int:
     from fieldcrm.ui.app import run_app
 
-    return run_app(args.profile)
+    return run_app(args.profile, quit_after=args.quit_after)
+
+
+def _seconds(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < 86400:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
 
 
 def _demo(args) -> int:
@@ -17,6 +29,8 @@ def _demo(args) -> int:
 
 def register(subparsers) -> None:
     app = subparsers.add_parser("app", help="open the desktop app on the profile's replica")
+    app.add_argument("--quit-after", type=_seconds, metavar="SECONDS",
+                     help="close the window after SECONDS and exit 0 (a smoke test of the install)")
     app.set_defaults(handler=_app)
     demo = subparsers.add_parser("demo", help="start a demo server, sign a demo rep in and open the app")
     from pathlib import Path

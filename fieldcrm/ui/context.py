@@ -8,14 +8,16 @@ without knowing which window or dialog does it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from PySide6.QtCore import QObject, Signal
 
-from fieldcrm.services.records import RecordService
-from fieldcrm.storage.replica import Replica
 from fieldcrm.ui.changes import ChangeBus
 from fieldcrm.ui.runner import Op, TaskRunner
+
+if TYPE_CHECKING:  # the storage layer is imported on the replica thread at start
+    from fieldcrm.services.records import RecordService
+    from fieldcrm.storage.replica import Replica
 
 
 class Navigator(QObject):
@@ -35,7 +37,7 @@ class Navigator(QObject):
 
 @dataclass
 class AppContext:
-    replica: Replica
+    replica: Optional[Replica]  # None while the app is still opening it
     runner: TaskRunner
     bus: ChangeBus
     prefs: Any  # the UI settings object (window state, saved filters)
@@ -46,6 +48,8 @@ class AppContext:
 
     @property
     def records(self) -> RecordService:
+        from fieldcrm.services.records import RecordService
+
         return RecordService(self.replica)
 
     def call(

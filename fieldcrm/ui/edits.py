@@ -9,16 +9,16 @@ outbox and the server see an ordinary change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from PySide6.QtCore import QObject, Signal
 
-from fieldcrm.services.records import RecordService
-from fieldcrm.storage.registry import fields_of
-from fieldcrm.storage.replica import Replica
 from fieldcrm.ui.changes import ChangeBus
 from fieldcrm.ui.entities import change_of, entity_title
 from fieldcrm.ui.runner import Op, TaskRunner
+
+if TYPE_CHECKING:
+    from fieldcrm.ui.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,11 @@ class Edit:
     previous: Mapping[str, Any]  # field -> value before the edit (updates)
 
 
-def _save(replica: Replica, entity: str, row_id: Optional[str], values: Mapping[str, Any]):
+def _save(replica, entity: str, row_id: Optional[str], values: Mapping[str, Any]):
     """(saved row, Edit) — runs on the replica thread."""
+    from fieldcrm.services.records import RecordService
+    from fieldcrm.storage.registry import fields_of
+
     records = RecordService(replica)
     if row_id is None:
         row = records.create(entity, values)
@@ -44,7 +47,9 @@ def _save(replica: Replica, entity: str, row_id: Optional[str], values: Mapping[
     return row, Edit(entity, row_id, False, previous)
 
 
-def _undo(replica: Replica, edit: Edit) -> None:
+def _undo(replica, edit: Edit) -> None:
+    from fieldcrm.services.records import RecordService
+
     records = RecordService(replica)
     if edit.created:
         records.delete(edit.entity, edit.row_id)
@@ -64,9 +69,10 @@ class EditHistory(QObject):
     undone = Signal(str, str)
     failed = Signal(object)
 
-    def __init__(self, replica: Replica, runner: TaskRunner, bus: ChangeBus, parent=None):
+    def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._replica, self._runner, self._bus = replica, runner, bus
+        self._ctx = ctx  # its replica may still be opening when the window shows
+        self._runner, self._bus = ctx.runner, ctx.bus
         self._last: Optional[Edit] = None
 
     @property
@@ -95,7 +101,7 @@ class EditHistory(QObject):
                 done(row)
 
         return (
-            Op(_save, self._replica, entity, row_id, dict(values), label=self.tr("Saving…"))
+            Op(_save, self._ctx.replica, entity, row_id, dict(values), label=self.tr("Saving…"))
             .success(finished)
             .failure(failed or self.failed.emit)
             .run(self._runner)
@@ -113,7 +119,7 @@ class EditHistory(QObject):
             self._bus.changed_data(change_of(edit.entity))
             self.undone.emit(edit.entity, edit.row_id)
 
-        Op(_undo, self._replica, edit, label=self.tr("Undoing…")).success(finished).failure(
+        Op(_undo, self._ctx.replica, edit, label=self.tr("Undoing…")).success(finished).failure(
             self.failed.emit).run(self._runner)
         return True
 

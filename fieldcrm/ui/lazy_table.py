@@ -337,6 +337,8 @@ class LazyTableModel(QAbstractTableModel):
     def _flush(self) -> None:
         """Start fetches for the most recently requested pages first."""
         self._flush_scheduled = False
+        if self._runner.closed:  # the window went away before the timer fired
+            return
         while self._wanted and len(self._in_flight) < MAX_IN_FLIGHT:
             number, _ = self._wanted.popitem(last=True)
             if number in self._in_flight or (number in self._pages and number not in self._stale):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QToolBar,
+    QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QToolBar,
     QWidget,
 )
 
@@ -34,6 +34,8 @@ class MainWindow(QMainWindow):
         self.actions: Actions = build_actions(self)
         self._pages: dict[str, QWidget] = {}
         self._history: list[str] = []
+        #: The page to show once the replica is open (None when it is open).
+        self._waiting_for: str | None = None
 
         self.nav = QListWidget(objectName="navigation")
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 6px 10px; }")
@@ -67,7 +69,22 @@ class MainWindow(QMainWindow):
         if not ctx.prefs.restore_window(self, WINDOW_NAME):
             self.resize(1280, 800)
         start = ctx.prefs.get("ui/last_page")
-        self.show_page(start if start in PAGE_BY_KEY and PAGE_BY_KEY[start].in_navigation else "today")
+        start = start if start in PAGE_BY_KEY and PAGE_BY_KEY[start].in_navigation else "today"
+        if ctx.replica is None:
+            self.opening = QLabel(self.tr("Opening your data…"), objectName="opening",
+                                  alignment=Qt.AlignmentFlag.AlignCenter)
+            self.stack.addWidget(self.opening)
+            self._waiting_for = start
+            self._select_in_navigation(start)
+        else:
+            self.show_page(start)
+
+    def replica_opened(self) -> None:
+        """The replica is open (``ctx.replica`` is set): show the page asked for."""
+        key, self._waiting_for = self._waiting_for, None
+        self.statusBar().refresh()
+        if key is not None:
+            self.show_page(key, remember=False)
 
     # -- building -------------------------------------------------------------
 
@@ -115,22 +132,29 @@ class MainWindow(QMainWindow):
         return widget
 
     def show_page(self, key: str, *, remember: bool = True) -> QWidget:
+        if self._waiting_for is not None:  # pages are made once the replica is open
+            self._waiting_for = key
+            self._select_in_navigation(key)
+            return self.opening
         widget = self.page(key)
         current = self.current_page_key()
         if remember and current and current != key:
             self._history = (self._history + [current])[-20:]
         self.stack.setCurrentWidget(widget)
+        self._select_in_navigation(key)
+        self.actions.new_record.setEnabled(key in CREATABLE)
+        self.actions.back.setEnabled(bool(self._history))
+        if PAGE_BY_KEY[key].in_navigation:
+            self.ctx.prefs.set("ui/last_page", key)
+        return widget
+
+    def _select_in_navigation(self, key: str) -> None:
         self.nav.blockSignals(True)
         self.nav.clearSelection()
         for row in range(self.nav.count()):
             if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
                 self.nav.setCurrentRow(row)
         self.nav.blockSignals(False)
-        self.actions.new_record.setEnabled(key in CREATABLE)
-        self.actions.back.setEnabled(bool(self._history))
-        if PAGE_BY_KEY[key].in_navigation:
-            self.ctx.prefs.set("ui/last_page", key)
-        return widget
 
     def current_page_key(self) -> str | None:
         current = self.stack.currentWidget()

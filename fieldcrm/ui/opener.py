@@ -7,15 +7,15 @@ prefilled form for the account on screen.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from fieldcrm.services.records import NotFound
-from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.forms.record_form import RecordForm
+
+if TYPE_CHECKING:
+    from fieldcrm.ui.forms.record_form import RecordForm
 
 
 def _signed_in_user(replica) -> Optional[str]:
@@ -42,9 +42,13 @@ class RecordOpener(QObject):
             self.edit_record(entity, row_id)
 
     def edit_record(self, entity: str, row_id: str) -> RecordForm:
+        from fieldcrm.ui.forms.record_form import RecordForm
+
         return self._show_form(RecordForm(self.ctx, entity, row_id, parent=self.window))
 
     def new_record(self, entity: str, defaults: Optional[Mapping[str, Any]] = None) -> RecordForm:
+        from fieldcrm.ui.forms.record_form import RecordForm
+
         return self._show_form(RecordForm(self.ctx, entity, None, defaults or {}, parent=self.window))
 
     def _show_form(self, form: RecordForm) -> RecordForm:
@@ -81,6 +85,9 @@ class RecordOpener(QObject):
         return self.new_record("activity", defaults)
 
     def show_error(self, exc: BaseException) -> None:
+        from fieldcrm.services.records import NotFound
+        from fieldcrm.storage.validation import ValidationError
+
         if isinstance(exc, ValidationError):
             text = exc.summary()
         elif isinstance(exc, NotFound):

@@ -257,6 +257,11 @@ class TaskRunner(QObject):
         return handle
 
     @property
+    def closed(self) -> bool:
+        """True once :meth:`shutdown` was called: no new ops are taken."""
+        return self._closed
+
+    @property
     def pending(self) -> int:
         """How many submitted ops have not yet delivered their outcome."""
         return len(self._running)

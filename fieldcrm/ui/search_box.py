@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
-from fieldcrm.services.view_search import search_everything
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import ENTITY_UI
 
@@ -98,6 +97,8 @@ class GlobalSearch(QLineEdit):
             self._shown = ""
             self.results.hide()
             return
+        from fieldcrm.services.view_search import search_everything
+
         self.ctx.call(search_everything, text, done=lambda groups, t=text: self._show(t, groups))
 
     def _show(self, text: str, groups: list[dict]) -> None:

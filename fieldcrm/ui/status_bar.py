@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
-from fieldcrm.services.status import replica_status
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import when
@@ -46,9 +45,12 @@ class AppStatusBar(QStatusBar):
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
-        self.refresh()
+        if ctx.replica is not None:  # else the window refreshes it once the replica is open
+            self.refresh()
 
     def refresh(self) -> None:
+        from fieldcrm.services.status import replica_status
+
         self.ctx.call(replica_status, done=self._show_status)
 
     def _show_status(self, status: dict) -> None:

@@ -1,0 +1,55 @@
+"""Starting the app: the window first, the replica behind it, and a timed quit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from fieldcrm.ui.app import close_context, make_context, open_replica
+from fieldcrm.ui.main_window import MainWindow
+
+from test_app_support import demo_replica  # noqa: F401  (fixture)
+
+
+def test_window_shows_while_its_replica_opens_then_fills_the_page_asked_for(qtbot, demo_replica, tmp_path):
+    profile = demo_replica.profile_dir
+    demo_replica.close()
+    ctx = make_context(None, profile)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.stack.currentWidget().text() == "Opening your data…"
+    assert win.nav.count() == 11  # the navigation answers at once
+    win.show_page("account")  # asked for before the replica is open
+    assert win.nav.currentItem().text() == "Accounts"
+
+    opened = []
+    open_replica(ctx, profile, lambda replica: (win.replica_opened(), opened.append(replica)),
+                 lambda exc: opened.append(exc))
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
+    page = win.stack.currentWidget()
+    assert page.objectName() == "list-account"
+    qtbot.waitUntil(lambda: page.model.rowCount() == 42, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.index(0, 0).data() == "Acme Tools")
+    qtbot.waitUntil(lambda: win.statusBar().pending.text() == "0 changes to send")
+    win.close()
+    close_context(ctx)
+    ctx.replica.close()
+
+
+def test_app_quits_by_itself_after_the_given_seconds(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-m", "fieldcrm.cli.main", "--profile", str(tmp_path / "p"),
+                          "app", "--quit-after", "0.5"], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "p" / "replica.sqlite").exists()  # it opened (and made) the replica
+
+
+def test_quit_after_wants_a_number_of_seconds(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "fieldcrm.cli.main", "--profile", str(tmp_path / "p"),
+                          "app", "--quit-after", "soon"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "not a number of seconds" in out.stderr
+    assert not (tmp_path / "p").exists()
