@@ -146,6 +146,33 @@ def test_keeping_mine_on_a_conflict_whose_row_was_deleted_meanwhile_brings_the_w
         assert_replica_matches_server(laptop, server.url, org.passwords[user])
 
 
+def test_a_laptop_behind_a_compacted_op_log_downloads_again_and_loses_nothing(server, org, laptops):
+    rep = laptops("rep_north", org.passwords["rep_north"])
+    boss = laptops("manager1", org.passwords["manager1"])
+    rep.sync()
+    boss.sync()
+    gone = boss.records.create("contact", {"account_id": org.accounts["north_a"], "last_name": "Brief"})
+    boss.sync()
+    rep.sync()
+    assert rep.records.get("contact", gone["id"])["last_name"] == "Brief"
+    boss.records.delete("contact", gone["id"])
+    boss.sync()
+    # The server forgets that REMOVE before the rep's laptop has seen it.
+    compacted = admin(server.db_url, "compact", "--older-than", "0").stdout
+    assert int(compacted.split()[0]) >= 1, compacted
+    rep.records.update("account", org.accounts["north_a"], {"phone": "+1 555 0333"})  # pending meanwhile
+
+    summary = rep.sync()
+    assert summary.applied == 1 and summary.removed_rows >= 1  # no REMOVE op left: the reset found it
+    assert gone["id"] not in {r["id"] for r in rep.records.list("contact")}
+    assert rep.records.get("account", org.accounts["north_a"])["phone"] == "+1 555 0333"
+    assert rep.outbox() == []
+    boss.sync()
+    assert boss.records.get("account", org.accounts["north_a"])["phone"] == "+1 555 0333"
+    for laptop, user in ((rep, "rep_north"), (boss, "manager1")):
+        assert_replica_matches_server(laptop, server.url, org.passwords[user])
+
+
 def test_revoked_device_asks_to_sign_in_again_and_keeps_the_outbox(server, org, laptops):
     rep = laptops("rep_north", org.passwords["rep_north"])
     rep.sync()
