@@ -7,9 +7,10 @@ all. Results are plain dicts, never live ORM objects.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from fieldcrm.storage import search as fts
@@ -28,14 +29,34 @@ class NotFound(LookupError):
         self.entity, self.row_id = entity, row_id
 
 
+# Statements built once per entity, so a write does not rebuild and re-key
+# them (a fresh ``session.get`` costs several times the lookup itself).
+@cache
+def _by_id(cls):
+    return select(cls).where(cls.id == bindparam("id"))
+
+
+@cache
+def _exists(cls):
+    table = cls.__table__
+    return select(literal_column("1")).select_from(table).where(table.c.id == bindparam("id"))
+
+
+def _load(session: Session, cls, row_id: str):
+    return session.execute(_by_id(cls), {"id": row_id}).scalar_one_or_none()
+
+
+def _row_exists(session: Session, cls, row_id: str) -> bool:
+    return session.connection().execute(_exists(cls), {"id": row_id}).first() is not None
+
+
 def _check_references(session: Session, cls, values: Mapping[str, Any]) -> None:
     errors = {}
     for name, value in values.items():
         target = REFERENCES.get(name)
         if target is None or value is None:
             continue
-        target_cls = entity_class(target)
-        if session.get(target_cls, value) is None:
+        if not _row_exists(session, entity_class(target), value):
             errors[name] = f"no {target.replace('_', ' ')} with id {value}"
     if errors:
         raise ValidationError(errors, cls.__entity__)
@@ -58,7 +79,7 @@ class RecordService:
         _defaults(cls, clean)
         with self.replica.edit() as session:
             _check_references(session, cls, clean)
-            if clean.get("id") and session.get(cls, clean["id"]) is not None:
+            if clean.get("id") and _row_exists(session, cls, clean["id"]):
                 raise ValidationError({"id": f"a {entity} with id {clean['id']} already exists"}, entity)
             obj = cls(**clean)
             session.add(obj)
@@ -68,7 +89,7 @@ class RecordService:
     def update(self, entity: str, row_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
         cls = entity_class(entity)
         with self.replica.edit() as session:
-            obj = session.get(cls, row_id)
+            obj = _load(session, cls, row_id)
             if obj is None:
                 raise NotFound(entity, row_id)
             current = {name: getattr(obj, name) for name in fields_of(cls)}
@@ -84,7 +105,7 @@ class RecordService:
         if cls.__reference__:
             raise ValidationError({"": f"{entity} records come from the server and cannot be deleted here"}, entity)
         with self.replica.edit() as session:
-            obj = session.get(cls, row_id)
+            obj = _load(session, cls, row_id)
             if obj is None:
                 raise NotFound(entity, row_id)
             session.delete(obj)
@@ -96,7 +117,7 @@ class RecordService:
     def get(self, entity: str, row_id: str) -> dict[str, Any]:
         cls = entity_class(entity)
         with self.replica.read() as session:
-            obj = session.get(cls, row_id)
+            obj = _load(session, cls, row_id)
             if obj is None:
                 raise NotFound(entity, row_id)
             return row_to_dict(obj)
