@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any, Optional
 
 import orjson
-from sqlalchemy import bindparam, delete, event, inspect, select
+from sqlalchemy import bindparam, delete, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from fieldcrm.storage.base import SYSTEM_FIELDS, Entity
@@ -95,6 +95,11 @@ _NEWEST_ENTRY = (
     .limit(1)
 )
 
+# A new entry is written straight away on the flush's own connection (so in
+# the row's transaction): cheaper than a pending ORM object the unit of work
+# would sort, insert and fetch the key of.
+_NEW_ENTRY = insert(OutboxEntry.__table__)
+
 
 def _open_entry(session: Session, entity: str, row_id: str) -> Optional[OutboxEntry]:
     """The row's newest entry if it was never sent (so it may still be squashed)."""
@@ -148,16 +153,16 @@ def _record(session: Session, obj: Entity, op: str, *, fresh_id: bool = False) -
         open_entry.base = _dumps(merged_base)
         return True
 
-    session.add(OutboxEntry(
-        mutation_id=str(uuid.uuid4()),
-        entity=entity,
-        row_id=obj.id,
-        op=op,
-        changes=_dumps(changes),
-        base=_dumps(base),
-        base_version=obj.version or 0,
-        created_at=utcnow(),
-    ))
+    session.connection().execute(_NEW_ENTRY, {
+        "mutation_id": str(uuid.uuid4()),
+        "entity": entity,
+        "row_id": obj.id,
+        "op": op,
+        "changes": _dumps(changes),
+        "base": _dumps(base),
+        "base_version": obj.version or 0,
+        "created_at": utcnow(),
+    })
     return True
 
 
