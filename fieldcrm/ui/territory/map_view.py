@@ -3,7 +3,9 @@
 No tiles and no basemap: positions are projected equirectangularly (longitude
 scaled by the cosine of the data's middle latitude), so distances look right
 at territory scale. All accounts are painted by one item from prepared point
-lists, one per colour, so 100,000 accounts cost a few ``drawPoints`` calls.
+lists, one per colour, so 100,000 accounts cost a few ``drawPoints`` calls;
+zoomed out it draws a coarser level of the layout (one dot per colour and
+on-screen pixel), zoomed in only the strip of points the view shows.
 Zoom with the wheel or +/-, pan by dragging or with the arrow keys, select
 with Shift+drag.
 """
@@ -26,6 +28,9 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d")
 
 
+DOT_CELL = 0.8  # a dot may stand for the accounts in a cell up to 0.8 of its width on screen
+
+
 def territory_colour(index: int) -> QColor:
     return QColor("#9aa0a6") if index < 0 else QColor(PALETTE[index % len(PALETTE)])
 
@@ -44,7 +49,7 @@ class AccountLayer(QGraphicsItem):
         super().__init__()
         self.layout = layout
         self.data = layout.data
-        self.groups, self.big, self.overdue = layout.groups, layout.big, layout.overdue
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)  # a true exposedRect
         self.selected_poly = QPolygonF()
         self.selected: set[int] = set()
         self._bounds = layout.bounds
@@ -61,15 +66,20 @@ class AccountLayer(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         size = max(2.5, min(8.0, 2.0 + math.log2(max(lod, 1.0))))  # pixels: larger as one zooms in
-        if not self.overdue.isEmpty():
-            painter.setPen(_dot(QColor("#d62728"), size * 2.0))
-            painter.drawPoints(self.overdue)
-        if not self.big.isEmpty():
-            painter.setPen(_dot(QColor(20, 20, 20, 190), size * 1.6))
-            painter.drawPoints(self.big)
-        for index, points in self.groups.items():
-            painter.setPen(_dot(territory_colour(index), size))
-            painter.drawPoints(points)
+        reach = size * 2.4 / lod  # scene units: a dot just outside still shows its halo
+        x0, x1 = option.exposedRect.left() - reach, option.exposedRect.right() + reach
+        layout = self.layout
+        # Each layer from the coarsest level whose cells are well under its dot on screen.
+        layers = [(QColor("#d62728"), size * 2.0, lambda level: level.overdue),
+                  (QColor(20, 20, 20, 190), size * 1.6, lambda level: level.big)]
+        layers += [(territory_colour(index), size, lambda level, index=index: level.groups[index])
+                   for index in layout.levels[0].groups]
+        for colour, pixels, points_of in layers:
+            runs = points_of(layout.level_for(lod, DOT_CELL * pixels)).between(x0, x1)
+            if runs:
+                painter.setPen(_dot(colour, pixels))
+                for run in runs:
+                    painter.drawPoints(run)
         if not self.selected_poly.isEmpty():
             painter.setPen(_dot(QColor("#ffd400"), size * 2.4))
             painter.drawPoints(self.selected_poly)
@@ -77,8 +87,8 @@ class AccountLayer(QGraphicsItem):
             painter.drawPoints(self.selected_poly)
 
     def indexes_in(self, rect: QRectF) -> set[int]:
-        x0, x1, y0, y1 = rect.left(), rect.right(), rect.top(), rect.bottom()
-        return {i for i, (x, y) in enumerate(zip(self.layout.xs, self.layout.ys)) if x0 <= x <= x1 and y0 <= y <= y1}
+        y0, y1, ys = rect.top(), rect.bottom(), self.layout.ys
+        return {i for i in self.layout.indexes_between(rect.left(), rect.right()) if y0 <= ys[i] <= y1}
 
 
 class AccountMapView(QGraphicsView):
