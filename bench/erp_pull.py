@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
 from bench.local_writes import machine
-from fieldcrm.server.erp.local_tryton import LocalTryton, cached_template
+from fieldcrm.server.erp.local_tryton import LocalTryton, cached_template, copy_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path("/tmp/fieldcrm-bench")
@@ -64,12 +63,7 @@ def seeded_tryton(customers: int, products: int) -> Path:
             tryton.stop()
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".partial")
-        src, dst = sqlite3.connect(tryton.db_file), sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        copy_database(tryton.db_file, partial)
         partial.rename(target)
     return target
 

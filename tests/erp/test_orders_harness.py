@@ -96,7 +96,7 @@ class Laptop:
 
 @dataclass
 class ErpSetup:
-    trytond: object  # tests.erp.conftest.TrytonServer
+    trytond: object  # fieldcrm.server.erp.local_tryton.LocalTryton
     server: object  # tests.support.server.ServerProcess
     org: object
     laptop: Laptop

@@ -3,7 +3,8 @@
 ``trytond-admin`` activates the sale modules on a SQLite file (about a minute),
 then :mod:`fieldcrm.erp.tryton_setup` makes a company that can sell and seeds
 it. A prepared file can be given as ``template`` to skip that (the test suite
-keeps one under ``.pytest_cache/d/tryton-template/``).
+keeps one under ``.pytest_cache/d/tryton-template/`` and starts every test's
+Tryton with this class).
 """
 
 from __future__ import annotations
@@ -32,6 +33,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """One self-contained file: Tryton runs SQLite in WAL mode, so recent writes
+    may still sit in ``<db>-wal`` next to the file; the backup API folds them in."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
 def cached_template(root: Path) -> Optional[Path]:
     """The newest template the ERP tests built, if any."""
     found = sorted((root / ".pytest_cache" / "d" / "tryton-template").glob("trytond-*.sqlite"),
@@ -46,6 +58,7 @@ class LocalTryton:
     database: str = "fieldcrm"
     user: str = "admin"
     password: str = "admin-secret-1"
+    read_timeout: float = 120.0
     process: Optional[subprocess.Popen] = field(default=None, repr=False)
 
     @property
@@ -56,9 +69,14 @@ class LocalTryton:
     def db_file(self) -> Path:
         return self.directory / "db" / f"{self.database}.sqlite"
 
-    def settings(self) -> TrytonSettings:
-        return TrytonSettings(url=self.url, database=self.database, user=self.user, password=self.password,
-                              read_timeout=120.0)
+    @property
+    def log(self) -> Path:
+        return self.directory / "trytond.log"
+
+    def settings(self, **changes) -> TrytonSettings:
+        values = dict(url=self.url, database=self.database, user=self.user, password=self.password,
+                      read_timeout=self.read_timeout)
+        return TrytonSettings(**{**values, **changes})
 
     def _config(self) -> Path:
         path = self.directory / "trytond.conf"
@@ -67,7 +85,10 @@ class LocalTryton:
         return path
 
     def _tool(self, name: str) -> str:
-        return str(Path(sys.executable).with_name(name))
+        path = Path(sys.executable).with_name(name)
+        if not path.exists():
+            raise RuntimeError(f"{name} is not installed next to {sys.executable}: install the 'erp' extra")
+        return str(path)
 
     def prepare(self, template: Optional[Path] = None) -> bool:
         """Make the database exist; returns True when it was built from nothing."""
@@ -75,12 +96,7 @@ class LocalTryton:
         if self.db_file.exists() and self.db_file.stat().st_size > 0:
             return False
         if template is not None:
-            src, dst = sqlite3.connect(template), sqlite3.connect(self.db_file)
-            try:
-                src.backup(dst)  # Tryton runs SQLite in WAL mode: fold the -wal file in
-            finally:
-                dst.close()
-                src.close()
+            copy_database(template, self.db_file)
             return False
         self.db_file.touch()
         secret = self.directory / "admin-password"
@@ -92,23 +108,23 @@ class LocalTryton:
         return True
 
     def start(self, timeout: float = 60) -> None:
-        log = open(self.directory / "trytond.log", "ab")
+        log = open(self.log, "ab")
         self.process = subprocess.Popen([self._tool("trytond"), "-c", str(self._config()), "-d", self.database],
                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"trytond exited; see {self.directory / 'trytond.log'}")
+                raise RuntimeError(f"trytond exited: {self.log.read_text()[-2000:]}")
             try:
                 if requests.post(f"{self.url}/rpc/", timeout=1, json={
                         "id": 0, "method": "common.server.version", "params": []}).ok:
                     return
             except requests.RequestException:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.05)
         self.stop()
-        raise RuntimeError(f"trytond did not answer within {timeout:.0f} s")
+        raise RuntimeError(f"trytond did not answer within {timeout:.0f} s: see {self.log}")
 
     def stop(self) -> None:
         process, self.process = self.process, None
