@@ -16,12 +16,20 @@ Reference, same run, same Tryton: the same orders as a bare JSON-RPC loop
 (``sale.sale.create`` with lines, ``quote``, ``confirm``, then reading the
 state until ``processing``), which is the least any connector must do. The
 connector's extra cost is ``overhead_pct`` (target: under 20 %).
+
+Wall times on a shared machine are noisy, so each phase also reports CPU
+seconds per order of this process (``client_cpu_s``: the loop, or the worker
+with its server database) and of the Tryton process (``tryton_cpu_s``, from
+``/proc``), and the JSON-RPC calls per order by method (``rpc``);
+``cpu_overhead_pct`` compares the summed CPU of both sides.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
+import os
 import statistics
 import tempfile
 import threading
@@ -31,9 +39,46 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench.local_writes import machine
+from fieldcrm.erp.tryton_rpc import TrytonClient
 from fieldcrm.server.erp.local_tryton import LocalTryton, cached_template
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Meter:
+    """CPU of this process and of Tryton, and the RPC calls sent, over one phase."""
+
+    def __init__(self, tryton: LocalTryton):
+        self.tryton = tryton
+        self.calls: collections.Counter[str] = collections.Counter()
+
+    def __enter__(self) -> "Meter":
+        meter, post = self, TrytonClient._post
+
+        def counted(client, method, params, *, authorize):
+            meter.calls[method] += 1
+            return post(client, method, params, authorize=authorize)
+
+        self._post, TrytonClient._post = post, counted
+        self._ours, self._theirs = time.process_time(), _process_cpu(self.tryton.process.pid)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        TrytonClient._post = self._post
+        self.ours = time.process_time() - self._ours
+        self.theirs = _process_cpu(self.tryton.process.pid) - self._theirs
+
+    def per_order(self, orders: int) -> dict:
+        return {"client_cpu_s": round(self.ours / orders, 4), "tryton_cpu_s": round(self.theirs / orders, 4),
+                "rpc_per_order": round(sum(self.calls.values()) / orders, 2),
+                "rpc": {m.rsplit(".", 1)[-1] if m.startswith("model.sale.sale.") else m.removeprefix("model."):
+                        round(n / orders, 2) for m, n in sorted(self.calls.items())}}
 
 
 def _tryton(folder: Path) -> LocalTryton:
@@ -51,7 +96,7 @@ def _tryton(folder: Path) -> LocalTryton:
     return tryton
 
 
-def plain_tryton_loop(tryton: LocalTryton, count: int) -> list[float]:
+def plain_tryton_loop(tryton: LocalTryton, count: int) -> tuple[list[float], Meter]:
     """create + quote + confirm + wait for processing, as bare RPC calls."""
     client = tryton.client()
     company = client.context["company"]
@@ -62,21 +107,22 @@ def plain_tryton_loop(tryton: LocalTryton, count: int) -> list[float]:
     unit = client.model("product.product", "read", [products[0]], ["sale_uom"])[0]["sale_uom"]
     tax, = client.model("account.tax", "search", [], 0, 1, None)
     times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        sale, = client.model("sale.sale", "create", [{
-            "party": party, "company": company, "currency": currency, "reference": f"ref-{uuid.uuid4()}",
-            "invoice_address": address, "shipment_address": address,
-            "lines": [["create", [{"type": "line", "product": p, "quantity": 2.0, "unit": unit,
-                                   "unit_price": Decimal("10.00"), "taxes": [["add", [tax]]]}
-                                  for p in products]]]}])
-        client.model("sale.sale", "quote", [sale])
-        client.model("sale.sale", "confirm", [sale])
-        while client.model("sale.sale", "read", [sale], ["state"])[0]["state"] != "processing":
-            time.sleep(0.2)
-        times.append(time.perf_counter() - started)
+    with Meter(tryton) as meter:
+        for _ in range(count):
+            started = time.perf_counter()
+            sale, = client.model("sale.sale", "create", [{
+                "party": party, "company": company, "currency": currency, "reference": f"ref-{uuid.uuid4()}",
+                "invoice_address": address, "shipment_address": address,
+                "lines": [["create", [{"type": "line", "product": p, "quantity": 2.0, "unit": unit,
+                                       "unit_price": Decimal("10.00"), "taxes": [["add", [tax]]]}
+                                      for p in products]]]}])
+            client.model("sale.sale", "quote", [sale])
+            client.model("sale.sale", "confirm", [sale])
+            while client.model("sale.sale", "read", [sale], ["state"])[0]["state"] != "processing":
+                time.sleep(0.2)
+            times.append(time.perf_counter() - started)
     client.close()
-    return times
+    return times, meter
 
 
 def through_the_server(tryton: LocalTryton, folder: Path, count: int) -> dict:
@@ -140,7 +186,8 @@ def through_the_server(tryton: LocalTryton, folder: Path, count: int) -> dict:
     # Throughput: a backlog of orders (a day of field sales arriving at once), drained.
     backlog = [submit_one() for _ in range(count)]
     started = time.perf_counter()
-    Worker(db, idle_sleep=0.05).run(exit_when_idle=True, pull=False)
+    with Meter(tryton) as meter:
+        Worker(db, idle_sleep=0.05).run(exit_when_idle=True, pull=False)
     seconds = time.perf_counter() - started
     confirmed = sum(state_of(order) == "done" for order in backlog)
 
@@ -164,7 +211,8 @@ def through_the_server(tryton: LocalTryton, folder: Path, count: int) -> dict:
     return {"orders": count, "confirmed": confirmed, "seconds": round(seconds, 2),
             "per_order_s": round(seconds / max(1, confirmed), 3),
             "sync_to_confirmed_p50_s": round(statistics.median(latencies), 2),
-            "sync_to_confirmed_max_s": round(max(latencies), 2), "latency_samples": len(latencies)}
+            "sync_to_confirmed_max_s": round(max(latencies), 2), "latency_samples": len(latencies),
+            "meter": meter}
 
 
 def run(count: int) -> dict:
@@ -172,18 +220,23 @@ def run(count: int) -> dict:
         folder = Path(tmp)
         tryton = _tryton(folder)
         try:
-            plain = plain_tryton_loop(tryton, count)
+            plain, plain_meter = plain_tryton_loop(tryton, count)
             server = through_the_server(tryton, folder, count)
         finally:
             tryton.stop()
     plain_per_order = statistics.mean(plain)
+    server_meter = server.pop("meter")
+    plain_cpu = (plain_meter.ours + plain_meter.theirs) / count
+    server_cpu = (server_meter.ours + server_meter.theirs) / max(1, server["confirmed"])
     return {
-        "bench": "erp_orders", "machine": machine(),
+        "bench": "erp_orders", "machine": machine(), "load_average_end": round(os.getloadavg()[0], 2),
         "plain_tryton": {"orders": count, "per_order_s": round(plain_per_order, 3),
                          "orders_per_min": round(60 / plain_per_order, 1),
-                         "p50_s": round(statistics.median(plain), 3)},
-        "through_server": {**server, "orders_per_min": round(60 / server["per_order_s"], 1)},
+                         "p50_s": round(statistics.median(plain), 3), **plain_meter.per_order(count)},
+        "through_server": {**server, "orders_per_min": round(60 / server["per_order_s"], 1),
+                           **server_meter.per_order(max(1, server["confirmed"]))},
         "overhead_pct": round((server["per_order_s"] / plain_per_order - 1) * 100, 1),
+        "cpu_overhead_pct": round((server_cpu / plain_cpu - 1) * 100, 1),
         "target_overhead_pct": 20,
     }
 

@@ -33,6 +33,13 @@ from fieldcrm.erp.tryton_rpc import TrytonClient
 _WITH_ARCHIVED = {"active_test": False}
 _STATUS_FIELDS = ["reference", "number", "state", "untaxed_amount", "tax_amount",
                   "total_amount", "currency.code"]
+# A sale line's unit and taxes are read with the checks. When the party has no
+# tax rule and the product an accounting category, Tryton's
+# ``sale.line.on_change_product`` gives exactly the product's sale unit and its
+# category's customer taxes; only otherwise is it asked, one call per line.
+_CUSTOMER_FIELDS = ["name", "active", "addresses", "customer_tax_rule"]
+_PRODUCT_FIELDS = ["rec_name", "active", "salable", "sale_uom", "template.account_category",
+                   "template.account_category.customer_taxes_used"]
 _ACCEPTED = {OrderState.PROCESSING, OrderState.DONE}
 
 
@@ -40,48 +47,51 @@ class OrderWriter:
     def __init__(self, client: TrytonClient, *, processing_wait: float = 5.0) -> None:
         self.client = client
         self.processing_wait = processing_wait
+        self._currencies: dict[int, int] = {}  # company id -> its currency id
 
     def status(self, crm_order_id: str) -> OrderStatus | None:
-        sale = self._find(crm_order_id)
-        return self._read_status(sale) if sale else None
+        found = self._find(crm_order_id)
+        return _status_from_row(found) if found else None
 
     def submit(self, order: OrderRequest) -> OrderStatus:
         if not order.lines:
             raise ErpRejected(f"Order {order.crm_order_id} has no lines.")
-        sale = self._find(order.crm_order_id)
-        if sale is None:
-            values = self._sale_values(order)
-            values["lines"] = [["create", self._line_values(order, values)]]
+        found = self._find(order.crm_order_id)
+        if found is None:
+            values, customer = self._sale_values(order)
+            values["lines"] = [["create", self._line_values(order, values, customer)]]
             sale, = self.client.model("sale.sale", "create", [values])
         else:
-            current = self._read_status(sale)
+            sale, current = found["id"], _status_from_row(found)
             if current.state in (OrderState.CANCELLED, *_ACCEPTED):
                 return current
             if current.state == OrderState.CONFIRMED:
                 return self._ensure_processing(order, sale)
             if current.state == OrderState.QUOTATION:
                 self._button(order, "draft", sale)
-            self._replace_lines(order, sale)
+            self._replace_lines(order, sale, found["lines"])
         self._button(order, "quote", sale)
         self._button(order, "confirm", sale)
         return self._ensure_processing(order, sale)
 
     # -- steps
 
-    def _find(self, crm_order_id: str) -> int | None:
+    def _find(self, crm_order_id: str) -> dict[str, Any] | None:
+        """The sale holding this CRM order id (a live one first), with its status and lines."""
         rows = self.client.model("sale.sale", "search_read",
                                  [("reference", "=", crm_order_id)], 0, None,
-                                 [("id", "ASC")], ["state"])
-        live = [r["id"] for r in rows if r["state"] != "cancelled"]
+                                 [("id", "ASC")], [*_STATUS_FIELDS, "lines"])
+        live = [r for r in rows if r["state"] != "cancelled"]
         if live:
             return live[0]
-        return rows[0]["id"] if rows else None
+        return rows[0] if rows else None
 
-    def _sale_values(self, order: OrderRequest) -> dict[str, Any]:
+    def _sale_values(self, order: OrderRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The sale's header values, and the customer as read for the checks."""
         party = _int_ref(order.customer_erp_ref)
         rows = self.client.model(
             "party.party", "search_read", [("id", "=", party)], 0, 1, None,
-            ["name", "active", "addresses"], context=_WITH_ARCHIVED) if party else []
+            _CUSTOMER_FIELDS, context=_WITH_ARCHIVED) if party else []
         if not rows:
             raise ErpRejected(
                 f"Order {order.crm_order_id}: the ERP does not know customer "
@@ -100,9 +110,11 @@ class OrderWriter:
         if not company:
             raise ErpProtocolError(
                 f"ERP user {self.client.settings.user!r} has no current company")
-        row, = self.client.model("company.company", "read", [company], ["currency"])
+        if company not in self._currencies:
+            row, = self.client.model("company.company", "read", [company], ["currency"])
+            self._currencies[company] = row["currency"]
         values: dict[str, Any] = {
-            "party": party, "company": company, "currency": row["currency"],
+            "party": party, "company": company, "currency": self._currencies[company],
             "reference": order.crm_order_id,
             "invoice_address": customer["addresses"][0],
             "shipment_address": customer["addresses"][0],
@@ -111,17 +123,25 @@ class OrderWriter:
             values["sale_date"] = order.order_date
         if order.description:
             values["description"] = order.description
-        return values
+        return values, customer
 
-    def _line_values(self, order: OrderRequest,
-                     sale: dict[str, Any]) -> list[dict[str, Any]]:
-        self._check_products(order)
+    def _line_values(self, order: OrderRequest, sale: dict[str, Any],
+                     customer: dict[str, Any]) -> list[dict[str, Any]]:
+        products = self._checked_products(order)
         lines = []
         for line in order.lines:
             product = int(line.product_erp_ref)
             if line.quantity <= 0:
                 raise ErpRejected(f"Order {order.crm_order_id}: quantity "
                                   f"{line.quantity} is not a positive quantity.")
+            category = (products[product].get("template.") or {}).get("account_category.")
+            if customer.get("customer_tax_rule") is None and category:
+                lines.append({
+                    "type": "line", "product": product, "quantity": float(line.quantity),
+                    "unit": products[product]["sale_uom"], "unit_price": line.unit_price,
+                    "taxes": [["add", _ids(category.get("customer_taxes_used"))]],
+                })
+                continue
             changes = self.client.model("sale.line", "on_change_product", {
                 "product": product, "quantity": float(line.quantity), "type": "line",
                 "unit": None, "unit_price": None, "taxes": [],
@@ -137,13 +157,14 @@ class OrderWriter:
             })
         return lines
 
-    def _check_products(self, order: OrderRequest) -> None:
+    def _checked_products(self, order: OrderRequest) -> dict[int, dict[str, Any]]:
+        """The order's products by id; raises ErpRejected naming an unknown, archived or unsalable one."""
         refs = {line.product_erp_ref for line in order.lines}
         ids = {ref: _int_ref(ref) for ref in refs}
         rows = self.client.model(
             "product.product", "search_read",
             [("id", "in", [i for i in ids.values() if i])], 0, None, None,
-            ["rec_name", "active", "salable"], context=_WITH_ARCHIVED)
+            _PRODUCT_FIELDS, context=_WITH_ARCHIVED)
         by_id = {row["id"]: row for row in rows}
         unknown = sorted(ref for ref, i in ids.items() if i not in by_id)
         if unknown:
@@ -157,12 +178,12 @@ class OrderWriter:
             if not row["salable"]:
                 raise ErpRejected(f"Order {order.crm_order_id}: product "
                                   f"{row['rec_name']} cannot be sold.")
+        return by_id
 
-    def _replace_lines(self, order: OrderRequest, sale: int) -> None:
-        row, = self.client.model("sale.sale", "read", [sale], ["lines"])
-        values = self._sale_values(order)
-        values["lines"] = [["delete", row["lines"]],
-                           ["create", self._line_values(order, values)]]
+    def _replace_lines(self, order: OrderRequest, sale: int, old_lines: list[int]) -> None:
+        values, customer = self._sale_values(order)
+        values["lines"] = [["delete", old_lines],
+                           ["create", self._line_values(order, values, customer)]]
         self.client.model("sale.sale", "write", [sale], values)
 
     def _button(self, order: OrderRequest, name: str, sale: int) -> None:
@@ -197,20 +218,24 @@ class OrderWriter:
                           f"{status.state.value}.")
 
     def _read_status(self, sale: int) -> OrderStatus:
-        try:
-            row, = self.client.model("sale.sale", "read", [sale], _STATUS_FIELDS)
-            return OrderStatus(
-                crm_order_id=row["reference"] or "",
-                erp_ref=str(row["id"]),
-                erp_number=row["number"] or None,
-                state=OrderState(row["state"]),
-                untaxed=_amount(row["untaxed_amount"]),
-                tax=_amount(row["tax_amount"]),
-                total=_amount(row["total_amount"]),
-                currency=(row.get("currency.") or {}).get("code") or "",
-            )
-        except (KeyError, ValueError, TypeError) as exc:
-            raise ErpProtocolError(f"the ERP sent an unreadable sale {sale}: {exc}") from exc
+        row, = self.client.model("sale.sale", "read", [sale], _STATUS_FIELDS)
+        return _status_from_row(row)
+
+
+def _status_from_row(row: dict[str, Any]) -> OrderStatus:
+    try:
+        return OrderStatus(
+            crm_order_id=row["reference"] or "",
+            erp_ref=str(row["id"]),
+            erp_number=row["number"] or None,
+            state=OrderState(row["state"]),
+            untaxed=_amount(row["untaxed_amount"]),
+            tax=_amount(row["tax_amount"]),
+            total=_amount(row["total_amount"]),
+            currency=(row.get("currency.") or {}).get("code") or "",
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ErpProtocolError(f"the ERP sent an unreadable sale {row.get('id')}: {exc}") from exc
 
 
 def _int_ref(ref: str) -> int | None:
@@ -223,6 +248,12 @@ def _amount(value: Any) -> Decimal:
     if isinstance(value, (Decimal, int)):
         return Decimal(value)
     raise TypeError(f"{value!r} is not an amount")
+
+
+def _ids(value: Any) -> list[int]:
+    if not isinstance(value, list) or not all(isinstance(i, int) for i in value):
+        raise ErpProtocolError(f"the ERP sent unreadable ids: {value!r}")
+    return value
 
 
 def _added_ids(taxes: Any) -> list[int]:
