@@ -35,6 +35,8 @@ APP_DEFAULTS: dict[str, Setting] = {
     "routing/road_factor": Setting(float, _travel("road_factor"),
                                    "Road distance over straight-line distance (at least 1)"),
     "routing/average_speed_kmh": Setting(float, _travel("average_speed_kmh"), "Average driving speed, km/h"),
+    "routing/home": Setting(dict, {}, "Where routes start and end: {\"lat\", \"lon\", \"name\"}; "
+                                      "empty: the middle of the day's stops"),
 }
 
 SETTINGS_FILE = "fieldcrm-ui.ini"
