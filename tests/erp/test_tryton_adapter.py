@@ -156,6 +156,22 @@ def test_order_is_confirmed_and_processing_with_number_and_totals(erp):
     assert erp.order_status("crm-never-sent") is None
 
 
+def test_a_customer_tax_rule_of_the_erp_applies_to_the_order(erp):
+    """Exempt customers: a rule that maps the sales tax to none leaves the order untaxed."""
+    client = erp.client
+    customer = ref_of(erp, "party.party", "CUST-0007")
+    tax, = client.model("account.tax", "search", [], 0, 1, None)
+    rule, = client.model("account.tax.rule", "create", [{
+        "name": "Exempt", "kind": "sale", "company": client.context["company"],
+        "lines": [["create", [{"origin_tax": tax, "tax": None}]]]}])
+    client.model("party.party", "write", [int(customer)], {"customer_tax_rule": rule})
+    pump = ref_of(erp, "product.product", "FC-0002")
+    exempt = erp.submit_order(order("crm-150", customer, (pump, "2", "40.00")))
+    assert (exempt.untaxed, exempt.tax, exempt.total) == (Decimal("80.00"), 0, Decimal("80.00"))
+    taxed = erp.submit_order(order("crm-151", ref_of(erp, "party.party", "CUST-0006"), (pump, "2", "40.00")))
+    assert (taxed.untaxed, taxed.tax, taxed.total) == (Decimal("80.00"), Decimal("8.00"), Decimal("88.00"))
+
+
 def test_submitting_the_same_order_twice_creates_one_sale(erp):
     customer = ref_of(erp, "party.party", "CUST-0006")
     product = ref_of(erp, "product.product", "FC-0004")
