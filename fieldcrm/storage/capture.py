@@ -189,10 +189,16 @@ def _before_flush(session: Session, flush_context, instances) -> None:
             obj.updated_at, obj.updated_by = now, user_id
             _record(session, obj, "create", fresh_id=fresh_id)
     for obj in list(session.dirty):
-        if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
-            _check_writable(obj)
-            if _record(session, obj, "update"):
-                obj.updated_at, obj.updated_by = now, user_id
+        if not isinstance(obj, Entity):
+            continue
+        if type(obj).__reference__:
+            if session.is_modified(obj, include_collections=False):
+                _check_writable(obj)
+            continue
+        # _record compares old and new values of the touched columns itself,
+        # so a row set to the values it had writes nothing.
+        if _record(session, obj, "update"):
+            obj.updated_at, obj.updated_by = now, user_id
     for obj in list(session.deleted):
         if isinstance(obj, Entity):
             _check_writable(obj)
