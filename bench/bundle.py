@@ -7,7 +7,7 @@ one JSON line: uncompressed MB, ``.tar.gz`` MB, the largest parts, and the wall 
 the built binary's ``--version`` (first run and median of the next runs) and of
 ``--self-test --json`` on a fresh profile; each against the budget in docs/packaging.md.
 
-The build is cached in ``$TMPDIR/fieldcrm-bundle-<hash>``, keyed by a hash of the spec,
+The build is cached in ``build/bundle-<hash>``, keyed by a hash of the spec,
 ``packaging/``, the laptop sources (``fieldcrm/`` without ``server/`` and ``erp/``),
 ``resources/``, ``pyproject.toml`` and the versions of Python, PyInstaller, PySide6 and
 OR-Tools, so the packaging test and this bench share one build per source state.
@@ -77,7 +77,7 @@ def source_hash(root: Path = ROOT) -> str:
 
 
 def cache_dir(key: str) -> Path:
-    return Path(tempfile.gettempdir()) / f"fieldcrm-bundle-{key}"
+    return ROOT / "build" / f"bundle-{key}"
 
 
 def _executable(folder: Path) -> Path:
@@ -87,7 +87,7 @@ def _executable(folder: Path) -> Path:
 def _prune_stale(keep: Path) -> None:
     """Other source states' builds, once nobody has used them for a while."""
     now = time.time()
-    for old in Path(tempfile.gettempdir()).glob("fieldcrm-bundle-*"):
+    for old in keep.parent.glob("bundle-*"):
         if old in (keep, keep.with_suffix(".lock")) or now - old.stat().st_mtime <= _STALE_SECONDS:
             continue
         if old.is_dir():
