@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import fieldcrm
 from bench.bundle import bundle_env, ensure_bundle
 from fieldcrm.storage.migrate import head_revision
 from tests.packaging.old_replica import OUTBOX, PENDING, make_old_replica, outbox_snapshot
+from tests.packaging.qt_icu import QT_ICU_DATA, qt_icu_answers
 
 pytestmark = pytest.mark.slow
 
@@ -99,25 +99,14 @@ def test_diagnostics_zip_from_the_bundle(bundle, env, tmp_path):
     assert "self-test.json" in names and "logs/fieldcrm.log" in names
 
 
-def test_main_window_stays_open_offscreen(bundle, env, tmp_path):
-    """`fieldcrm app` opens the window on a fresh profile and keeps running until stopped."""
+def test_main_window_opens_offscreen_and_quits_when_asked(bundle, env, tmp_path):
+    """`fieldcrm app --quit-after` opens the window on a fresh profile, keeps it open, exits 0."""
     profile = tmp_path / "profile"
-    process = subprocess.Popen([str(bundle.executable), "--profile", str(profile), "app"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 8
-        while time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.2)
-        still_running = process.poll() is None
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            out, err = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            out, err = process.communicate()
-    assert still_running, f"the app exited with {process.returncode}:\n{out}\n{err}"
-    assert "Traceback" not in err and "Could not load the Qt platform plugin" not in err, err
+    started = time.monotonic()
+    result = run(bundle, env, "--profile", profile, "app", "--quit-after", 5, timeout=90)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert time.monotonic() - started >= 5, "the app ended before its window was asked to close"
+    assert "Traceback" not in result.stderr and "Could not load the Qt platform plugin" not in result.stderr
     assert (profile / "replica.sqlite").is_file()
 
 
@@ -158,3 +147,45 @@ def test_every_bundled_qt_plugin_finds_its_qt_libraries(bundle):
         if lost:
             missing[plugin.name] = lost
     assert missing == {}
+
+
+def _not_found(binary, internal):
+    env = {**os.environ, "LD_LIBRARY_PATH": str(internal)}
+    out = subprocess.run(["ldd", str(binary)], env=env, capture_output=True, text=True).stdout
+    return [line.split()[0] for line in out.splitlines() if "not found" in line]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd is Linux's")
+def test_route_planner_and_charts_find_their_libraries(bundle):
+    """OR-Tools' solver libraries and QtCharts' Qt libraries all travel with the bundle."""
+    internal = bundle.folder / "_internal"
+    solver = internal / "ortools" / "constraint_solver" / "_pywrapcp.so"
+    charts = next(internal.glob("PySide6/QtCharts.*.so"))
+    assert _not_found(solver, internal) == []
+    assert _not_found(charts, internal) == []
+
+
+def _needed(binary):
+    out = subprocess.run(["readelf", "-d", str(binary)], capture_output=True, text=True).stdout
+    return set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF libraries are Linux's")
+def test_every_library_at_the_top_of_the_bundle_is_needed_by_it(bundle):
+    """A library nothing in the bundle loads is dead weight, and the desktop's own
+    libraries would pick it up instead of the desktop's version."""
+    internal = bundle.folder / "_internal"
+    binaries = [p for p in internal.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+    needed = set().union(*map(_needed, binaries))
+    top = {p.name for p in internal.glob("lib*.so*")}
+    assert sorted(name for name in top - needed if not name.startswith("libpython")) == []
+
+
+@pytest.mark.skipif(QT_ICU_DATA is None, reason="PySide6 brings its own ICU on Linux only")
+def test_bundled_icu_data_serves_qt_as_the_full_data(bundle):
+    """The trimmed ICU data (packaging/icu_data.py) sorts and names time zones as before."""
+    bundled = bundle.folder / "_internal" / "PySide6" / "Qt" / "lib" / QT_ICU_DATA.name
+    assert bundled.stat().st_size < QT_ICU_DATA.stat().st_size * 0.4
+    full, mine = qt_icu_answers(), qt_icu_answers(bundled)
+    assert {k: v for k, v in mine.items() if k != "encodings"} == {k: v for k, v in full.items() if k != "encodings"}
+    assert mine["encodings"]["windows-1252"] is True
