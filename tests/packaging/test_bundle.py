@@ -165,6 +165,45 @@ def test_route_planner_and_charts_find_their_libraries(bundle):
     assert _not_found(charts, internal) == []
 
 
+_SOLVE_A_DAY = """
+import json, pathlib, sys
+from fieldcrm.routing.solver import FleetProblem, SearchSettings, solve_fleet
+# a depot and four stops on a line, in scrambled order: the best round visits them in line
+places = [0, 30, 10, 40, 20]
+cost = [[abs(a - b) for b in places] for a in places]
+solution = solve_fleet(FleetProblem(cost, [0], [0]), SearchSettings(seconds=1.0))
+maps = pathlib.Path("/proc/self/maps").read_text().split()
+solver = sorted({str(pathlib.Path(p).resolve()) for p in maps if p.endswith(("libortools.so.9", "_pywrapcp.so"))})
+print(json.dumps({"routes": solution.routes, "objective": solution.objective, "loaded": solver}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/maps is Linux's")
+def test_route_planner_solves_a_day_with_the_bundled_solver(bundle, tmp_path):
+    """The solver libraries as shipped (stripped by the build) plan a day: OR-Tools' Python
+    files from the development environment, its compiled parts from the bundle."""
+    import ortools
+
+    internal = (bundle.folder / "_internal").resolve()
+    source, package = Path(ortools.__file__).parent, tmp_path / "ortools"
+    package.mkdir()
+    for entry in source.iterdir():
+        if entry.name not in ("constraint_solver", ".libs"):
+            (package / entry.name).symlink_to(entry)
+    (package / ".libs").symlink_to(internal / "ortools" / ".libs")
+    (package / "constraint_solver").mkdir()
+    for entry in (source / "constraint_solver").iterdir():
+        shipped = internal / "ortools" / "constraint_solver" / entry.name
+        (package / "constraint_solver" / entry.name).symlink_to(shipped if entry.suffix == ".so" else entry)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    out = subprocess.run([sys.executable, "-c", _SOLVE_A_DAY], env=env, capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    answer = json.loads(out)
+    assert answer["routes"] in ([[2, 4, 1, 3]], [[3, 1, 4, 2]])
+    assert answer["objective"] == 80
+    assert answer["loaded"] and all(path.startswith(str(internal)) for path in answer["loaded"])
+
+
 def _needed(binary):
     out = subprocess.run(["readelf", "-d", str(binary)], capture_output=True, text=True).stdout
     return set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out))
