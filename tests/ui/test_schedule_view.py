@@ -1,12 +1,14 @@
 """The schedule as a rep and a manager use it: due visits into the plan, optimise
 the day, pin a visit and re-optimise, drag to reschedule, warnings, submit and
-approve the plan, and a team board of 200 people."""
+approve the plan, a home base that starts and ends the day, and a team board
+of 200 people."""
 
 import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from fieldcrm.routing import TravelSettings
 from fieldcrm.services.scheduling import WORKING_HOURS, day_span, schedule_entries
@@ -14,8 +16,10 @@ from fieldcrm.services.visit_plans import plan_for_period
 from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.ui.changes import ChangeBus
 from fieldcrm.ui.prefs import open_prefs
+from fieldcrm.ui.schedule.home_dialog import HomeBaseDialog
 from fieldcrm.ui.schedule.routing_prefs import RoutingPrefs, routing_prefs
 from fieldcrm.ui.schedule.view import ScheduleView
+from fieldcrm.ui.territory.route_layer import StopBadge
 from tests.support.replicas import copied_replica, insert
 
 MONDAY = dt.date(2030, 6, 3)
@@ -156,3 +160,31 @@ def test_team_board_shows_two_hundred_people(qtbot, runner, replica):
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         view.mode.setCurrentIndex(view.mode.findData("board"))
     assert len(view.board.lanes) == 201
+
+
+def test_home_base_set_in_its_dialog_starts_and_ends_the_optimised_day(qtbot, runner, replica, tmp_path):
+    prefs = open_prefs(tmp_path / "profile")
+    view = open_view(qtbot, runner, replica, prefs=prefs)
+    assert "No home base" in view.home_label.text()
+    click(qtbot, view, view.plan.accept_button)
+    qtbot.mouseClick(view.home_button, Qt.MouseButton.LeftButton)
+    dialog = view.findChild(HomeBaseDialog)
+    dialog.name.setText("Depot")
+    dialog.lat.setValue(52.52)
+    dialog.lon.setValue(12.90)  # 27 km west of the office, 30 km from the nearest customer
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert prefs.get("routing/home") == {"lat": 52.52, "lon": 12.9, "name": "Depot"}
+    assert "Depot" in view.home_label.text()
+    click(qtbot, view, view.optimise_button)
+    day = visits(view)
+    # The day starts at 08:00 in the depot: the first visit waits for the drive of about an
+    # hour (from the middle of the stops it would start minutes after 08:00).
+    assert day[0].start.astimezone(view.tz).time() >= dt.time(8, 50)
+    assert out_and_back([PLACES[e.account_id] for e in day])
+    marks = {i.mark: i.name for i in view.route_map.scene().items() if isinstance(i, StopBadge)}
+    assert marks["H"] == "Depot" and {str(n) for n in range(1, 7)} <= set(marks)
+
+    qtbot.mouseClick(view.home_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.findChild(HomeBaseDialog).clear_button, Qt.MouseButton.LeftButton)
+    assert prefs.get("routing/home") == {} and "No home base" in view.home_label.text()

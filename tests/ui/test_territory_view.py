@@ -1,17 +1,23 @@
 """The territory map and list as a manager uses them: see the KPIs, select
-accounts on the map, preview a move, apply it and find it in the outbox."""
+accounts on the map, preview a move, apply it and find it in the outbox; and
+as a rep: the day's route and the home base on the map."""
 
+import datetime as dt
 import json
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QMenu
 from sqlalchemy import select
 
 from fieldcrm.storage.local import OutboxEntry
 from fieldcrm.storage.replica import REPLICA_FILE, Replica
 from fieldcrm.ui.changes import ChangeBus
+from fieldcrm.ui.prefs import open_prefs
+from fieldcrm.ui.territory.route_layer import StopBadge
 from fieldcrm.ui.territory.view import TerritoryView
 from tests.support.replicas import copied_replica, insert
 
@@ -45,10 +51,10 @@ def replica(template, tmp_path):
         yield r
 
 
-def open_view(qtbot, runner, replica, user, role):
+def open_view(qtbot, runner, replica, user, role, prefs=None):
     replica.set_state("user_id", user)
     replica.set_state("role", role)
-    view = TerritoryView(SimpleNamespace(replica=replica, runner=runner, bus=ChangeBus()))
+    view = TerritoryView(SimpleNamespace(replica=replica, runner=runner, bus=ChangeBus(), prefs=prefs))
     qtbot.addWidget(view)
     view.resize(1200, 700)
     with qtbot.waitSignal(view.loaded, timeout=10_000):
@@ -107,3 +113,43 @@ def test_manager_moves_selected_accounts_with_a_preview_and_an_outbox_entry(qtbo
     assert entries == {"a2": {"territory_id": "south", "owner_id": "sam"},
                        "a3": {"territory_id": "south", "owner_id": "sam"}}
     assert kpi_rows(view.kpis)["South (S)"][0] == "3"
+
+
+def test_route_of_the_day_and_the_home_base_show_on_the_map(qtbot, runner, replica, tmp_path):
+    tz = dt.datetime.now().astimezone().tzinfo
+    for n, aid in enumerate(("a3", "a1", "a2")):  # driven east, then back west
+        start = dt.datetime.combine(dt.date.today(), dt.time(9 + n), tz)
+        insert(replica, "visit", id=f"v{n}", account_id=aid, owner_id="ann", planned_start=start,
+               planned_end=start + dt.timedelta(minutes=45))
+    prefs = open_prefs(tmp_path / "profile")
+    view = open_view(qtbot, runner, replica, "ann", "rep", prefs=prefs)
+    assert badges(view) == {"1": (52.5, 13.5), "2": (52.5, 13.3), "3": (52.5, 13.4)}
+    assert "3 stops in driving order" in view.route_label.text()
+
+    # The menu key on the map offers to put the home base at the middle of the view.
+    view.map.zoom(8)
+    view.map.centerOn(view.map.projection.to_scene(52.45, 13.2))
+    middle = view.map.viewport().rect().center()
+    QApplication.sendEvent(view.map.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, middle, view.map.viewport().mapToGlobal(middle)))
+    menu = view.map.findChild(QMenu, "map-menu")
+    (action,) = menu.actions()
+    assert action.text() == "Set my &home base here"
+    with qtbot.waitSignal(view.route_shown, timeout=10_000):
+        action.trigger()
+    home = prefs.get("routing/home")
+    assert home["name"] == "Home base"
+    assert (home["lat"], home["lon"]) == pytest.approx((52.45, 13.2), abs=0.01)
+    assert badges(view)["H"] == pytest.approx((52.45, 13.2), abs=0.01)
+    assert "from Home base and back" in view.route_label.text()
+
+    # Another day without visits: only the home base is left on the map.
+    with qtbot.waitSignal(view.route_shown, timeout=10_000):
+        view.route_day.setDate(view.route_day.date().addDays(1))
+    assert set(badges(view)) == {"H"} and "no stops" in view.route_label.text()
+
+
+def badges(view):
+    """Mark -> (lat, lon) of the route's badges on the map."""
+    return {item.mark: tuple(round(v, 4) for v in view.map.projection.to_geo(item.pos()))
+            for item in view.map.scene().items() if isinstance(item, StopBadge)}

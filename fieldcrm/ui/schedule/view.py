@@ -25,9 +25,12 @@ from fieldcrm.ui.changes import Change
 from fieldcrm.ui.runner import Op
 from fieldcrm.ui.schedule.plan_panel import PlanPanel
 from fieldcrm.ui.schedule.routing_prefs import PREFIX as ROUTING_PREFIX
-from fieldcrm.ui.schedule.routing_prefs import RoutingPrefs, routing_prefs
+from fieldcrm.ui.schedule.routing_prefs import (
+    HOME, RoutingPrefs, move_home_base, routing_prefs, set_home_base,
+)
 from fieldcrm.ui.schedule.timeline import Lane, Timeline
 from fieldcrm.ui.territory.map_view import AccountMapView
+from fieldcrm.ui.territory.route_layer import RouteStop
 
 WATCHED = Change.VISITS | Change.JOBS | Change.VISIT_PLANS | Change.USERS
 
@@ -74,6 +77,7 @@ class ScheduleView(QWidget):
         self.day = today or dt.date.today()
         self.tz = dt.datetime.now().astimezone().tzinfo
         self.me = None
+        self.route: list[RouteStop] = []
         self._generation = 0
 
         self.mode = QComboBox(objectName="schedule-mode")
@@ -109,6 +113,10 @@ class ScheduleView(QWidget):
         self.route_map = AccountMapView()
         self.route_map.setMinimumHeight(220)
         self.route_label = QLabel(objectName="route-summary", wordWrap=True)
+        self.home_label = QLabel(objectName="home-summary", wordWrap=True)
+        self.home_button = QPushButton(self.tr("Set &home base…"), objectName="set-home")
+        self.home_button.clicked.connect(self.edit_home)
+        self.route_map.home_requested.connect(self._home_picked)
         self.optimise_button = QPushButton(self.tr("&Optimise day"), objectName="optimise")
         self.pin_button = QPushButton(self.tr("&Pin / unpin"), objectName="pin")
         self.checkin_button = QPushButton(self.tr("Check &in"), objectName="check-in")
@@ -125,6 +133,10 @@ class ScheduleView(QWidget):
         dv.addWidget(self.warnings, 1)
         dv.addWidget(QLabel(self.tr("<b>Route</b>")))
         dv.addWidget(self.route_label)
+        home_row = QHBoxLayout()
+        home_row.addWidget(self.home_label, 1)
+        home_row.addWidget(self.home_button)
+        dv.addLayout(home_row)
         dv.addWidget(self.route_map, 2)
         self.plan = PlanPanel(ctx, self)
         self.side = QTabWidget(objectName="schedule-side")
@@ -147,6 +159,7 @@ class ScheduleView(QWidget):
         prefs = getattr(ctx, "prefs", None)
         if prefs is not None:
             prefs.changed.connect(self._setting_changed)
+        self._draw_home()
         self.reload()
 
     def _build_actions(self) -> None:
@@ -168,7 +181,9 @@ class ScheduleView(QWidget):
         action(self.tr("Later"), "Alt+Right", lambda: self.shift(+1))
 
     def _setting_changed(self, name: str) -> None:
-        if name.startswith(ROUTING_PREFIX):
+        if name == HOME:
+            self._draw_home()
+        elif name.startswith(ROUTING_PREFIX):
             self.reload()
 
     def routing(self) -> RoutingPrefs:
@@ -250,12 +265,35 @@ class ScheduleView(QWidget):
             Op(route).success(self._draw_route).run(self.ctx.runner)
 
     def _draw_route(self, stops) -> None:
-        ordered = sorted(stops, key=lambda e: e.start)
-        self.route_map.scene().clear()
-        self.route_map._route = None
-        self.route_map.show_route([(e.lat, e.lon, e.account_name) for e in ordered])
+        self.route = [RouteStop(e.lat, e.lon, e.account_name) for e in sorted(stops, key=lambda e: e.start)]
         self.route_label.setText(self.tr("{day}: {n} stops in driving order.").format(
-            day=self.day.strftime("%a %d %b"), n=len(ordered)) if ordered else self.tr("No stops on this day."))
+            day=self.day.strftime("%a %d %b"), n=len(self.route)) if self.route else self.tr("No stops on this day."))
+        self._draw_home()
+
+    def _draw_home(self) -> None:
+        home = self.routing().home
+        self.route_map.show_route(self.route, RouteStop(home.lat, home.lon, home.name) if home else None)
+        self.home_label.setText(
+            self.tr("Routes start and end at {name} ({lat:.4f}, {lon:.4f}).").format(
+                name=home.name or self.tr("your home base"), lat=home.lat, lon=home.lon) if home
+            else self.tr("No home base: routes start and end at the middle of the day's stops."))
+
+    def edit_home(self) -> None:
+        prefs = getattr(self.ctx, "prefs", None)
+        if prefs is None:
+            return
+        from fieldcrm.ui.schedule.home_dialog import HomeBaseDialog
+
+        near = (self.route[0].lat, self.route[0].lon) if self.route else None
+        dialog = HomeBaseDialog(self.routing().home, self, near=near)
+        self._home_dialog = dialog
+        dialog.accepted.connect(lambda: set_home_base(prefs, dialog.home()))
+        dialog.open()
+
+    def _home_picked(self, lat: float, lon: float) -> None:
+        prefs = getattr(self.ctx, "prefs", None)
+        if prefs is not None:
+            move_home_base(prefs, lat, lon, self.tr("Home base"))
 
     # -- editing -------------------------------------------------------------------
     def _run(self, fn, *args, done_text: str = "", **kwargs) -> None:
@@ -292,7 +330,8 @@ class ScheduleView(QWidget):
         routing = self.routing()
         self.message.setText(self.tr("Optimising the route…"))
         call = functools.partial(plan_day, self.ctx.replica, pid, self.day, tz=self.tz, hours=routing.hours,
-                                 travel=routing.travel, seconds=1.0)
+                                 travel=routing.travel, seconds=1.0,
+                                 home=routing.home.location if routing.home else None)
         Op(call).success(lambda plan: self._edited(self._optimised_text(plan, routing))).failure(
             self._failed).run(self.ctx.runner)
 

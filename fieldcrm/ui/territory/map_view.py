@@ -18,11 +18,13 @@ from typing import Optional, Sequence
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
-    QGraphicsItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QRubberBand, QStyleOptionGraphicsItem,
+    QGraphicsItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QMenu, QRubberBand,
+    QStyleOptionGraphicsItem,
 )
 
 from fieldcrm.services.territory import AccountMap
 from fieldcrm.ui.territory.layout import MapLayout, Projection, lay_out
+from fieldcrm.ui.territory.route_layer import RouteStop, add_route
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d")
@@ -92,9 +94,12 @@ class AccountLayer(QGraphicsItem):
 
 
 class AccountMapView(QGraphicsView):
-    """``selection_changed(account_ids)`` when the person selects with Shift+drag."""
+    """``selection_changed(account_ids)`` when the person selects with Shift+drag;
+    ``home_requested(lat, lon)`` when they pick "Set my home base here" from the
+    context menu (right click, or the menu key for the middle of the view)."""
 
     selection_changed = Signal(list)
+    home_requested = Signal(float, float)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -113,7 +118,8 @@ class AccountMapView(QGraphicsView):
         self.projection = Projection(0)
         self._band: Optional[QRubberBand] = None
         self._band_origin = None
-        self._route = None
+        self._route: list[QGraphicsItem] = []
+        self._route_data: tuple[list[RouteStop], Optional[RouteStop]] = ([], None)
         self._navigated = False
 
     # -- content -----------------------------------------------------------
@@ -122,9 +128,10 @@ class AccountMapView(QGraphicsView):
         layout = data if isinstance(data, MapLayout) else lay_out(data)
         scene = self.scene()
         scene.clear()
-        self._route = None
+        self._route = []
         if not len(layout.data):
             self.layer = None
+            self.show_route(*self._route_data, fit=False)
             return
         self.projection = layout.projection
         self.layer = AccountLayer(layout)
@@ -136,6 +143,7 @@ class AccountMapView(QGraphicsView):
         if fit:
             self._navigated = False
             self.fit_all()
+        self.show_route(*self._route_data, fit=False)
 
     def _add_outlines(self, layout: MapLayout) -> None:
         font = QFont()
@@ -174,36 +182,27 @@ class AccountMapView(QGraphicsView):
         if not self._navigated:
             self.fit_all()
 
-    def show_route(self, stops: Sequence[tuple[float, float, str]]) -> None:
-        """Draw a day's route: numbered stops joined in driving order."""
-        if self._route is not None:
-            for item in self._route:
-                self.scene().removeItem(item)
+    def show_route(self, stops: Sequence[RouteStop], home: Optional[RouteStop] = None, *,
+                   fit: bool = True) -> None:
+        """Draw a day's route: numbered stops joined in driving order, out from
+        ``home`` and back when given; ``fit`` zooms to it. The route stays
+        through :meth:`show_accounts` until it is replaced (no stops: removed)."""
+        for item in self._route:
+            self.scene().removeItem(item)
+        self._route_data = (list(stops), home)
         self._route = []
-        if not stops:
+        if not stops and home is None:
             return
         if self.layer is None:
-            lats = sorted(s[0] for s in stops)
+            lats = sorted(s.lat for s in stops) or [home.lat]
             self.projection = Projection(lats[len(lats) // 2])
-        points = [self.projection.to_scene(lat, lon) for lat, lon, _ in stops]
-        path = QPainterPath(points[0])
-        for p in points[1:]:
-            path.lineTo(p)
-        pen = QPen(QColor("#0b5394"), 3)
-        pen.setCosmetic(True)
-        self._route.append(self.scene().addPath(path, pen))
-        for n, (p, (_lat, _lon, name)) in enumerate(zip(points, stops), start=1):
-            label = QGraphicsSimpleTextItem(f"{n} {name}")
-            label.setBrush(QColor("#0b5394"))
-            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-            label.setPos(p)
-            label.setZValue(3)
-            self.scene().addItem(label)
-            self._route.append(label)
-        bounds = path.boundingRect()
+        self._route, bounds = add_route(self.scene(), self.projection, stops, home)
         if self.layer is None:
             self.scene().setSceneRect(bounds.adjusted(-50, -50, 50, 50))
-        self.fitInView(bounds.adjusted(-5, -5, 5, 5), Qt.AspectRatioMode.KeepAspectRatio)
+        if fit and stops:
+            self._navigated = True
+            room = max(bounds.width(), bounds.height()) * 0.15 + 5  # the badges stick out
+            self.fitInView(bounds.adjusted(-room, -room, room, room), Qt.AspectRatioMode.KeepAspectRatio)
 
     def select_in(self, scene_rect: QRectF) -> list[str]:
         if self.layer is None:
@@ -265,6 +264,15 @@ class AccountMapView(QGraphicsView):
             self.select_in(self.mapToScene(rect).boundingRect())
             return
         super().mouseReleaseEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        keyboard = event.reason() == event.Reason.Keyboard
+        spot = self.viewport().rect().center() if keyboard else event.pos()  # viewport coordinates
+        lat, lon = self.projection.to_geo(self.mapToScene(spot))
+        menu = QMenu(self, objectName="map-menu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.tr("Set my &home base here"), lambda: self.home_requested.emit(lat, lon))
+        menu.popup(self.viewport().mapToGlobal(spot))
 
     # -- graticule -----------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

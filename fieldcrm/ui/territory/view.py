@@ -1,18 +1,21 @@
-"""The Territory page: the account map, territory KPIs, and (for a manager)
-moving accounts to another territory with a before/after preview."""
+"""The Territory page: the account map with the user's route of a day and home
+base, territory KPIs, and (for a manager) moving accounts to another territory
+with a before/after preview."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget,
+    QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from fieldcrm.services.people import current_person
+from fieldcrm.services.scheduling import route_of_day
 from fieldcrm.services.territory import (
     map_of_accounts, preview_realignment, realign_territory, territory_kpis,
 )
@@ -20,17 +23,30 @@ from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.pipeline.board import money
 from fieldcrm.ui.runner import Op
+from fieldcrm.ui.schedule.routing_prefs import HOME, move_home_base, routing_prefs
 from fieldcrm.ui.territory.layout import lay_out
 from fieldcrm.ui.territory.map_view import AccountMapView, territory_colour
+from fieldcrm.ui.territory.route_layer import RouteStop
 from fieldcrm.ui.text import counted
 
 WATCHED = Change.ACCOUNTS | Change.TERRITORIES | Change.OPPORTUNITIES | Change.VISITS | Change.JOBS
 
 
-def _load(replica) -> dict:
+def _load(replica, day: dt.date) -> dict:
     person = current_person(replica)
     return {"map": lay_out(map_of_accounts(replica)), "kpis": territory_kpis(replica),
-            "manager": bool(person and person.manages)}
+            "manager": bool(person and person.manages), "route": _route(replica, person, day)}
+
+
+def _route(replica, person, day: dt.date) -> list[RouteStop]:
+    """The person's stops of ``day`` in driving order (the optimised order once planned)."""
+    if person is None:
+        return []
+    return [RouteStop(e.lat, e.lon, e.account_name) for e in route_of_day(replica, person.id, day)]
+
+
+def _my_route(replica, day: dt.date) -> list[RouteStop]:
+    return _route(replica, current_person(replica), day)
 
 
 def _cell(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -79,26 +95,42 @@ class KpiTable(QTableWidget):
 
 class TerritoryView(QWidget):
     """``loaded()`` after the map and KPIs show; ``previewed()`` after a what-if;
-    ``realigned(changed)`` after accounts were moved."""
+    ``realigned(changed)`` after accounts were moved; ``route_shown()`` after the
+    route of the chosen day (or the home base) is drawn anew."""
 
     loaded = Signal()
     previewed = Signal()
     realigned = Signal(list)
+    route_shown = Signal()
 
     def __init__(self, ctx: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("territory-view")
         self.selected_ids: list[str] = []
+        self.route: list[RouteStop] = []
         self._index: dict[str, int] = {}
         self.map = AccountMapView()
         self.map.selection_changed.connect(self._selection_changed)
-        hint = QLabel(self.tr("Wheel or +/- to zoom, drag to pan, Shift+drag to select accounts, 0 to see all."))
+        self.map.home_requested.connect(self.set_home_here)
+        hint = QLabel(self.tr("Wheel or +/- to zoom, drag to pan, Shift+drag to select accounts, 0 to see all; "
+                              "right click (or the menu key) to set your home base."))
         hint.setStyleSheet("color: palette(placeholder-text);")
+        hint.setWordWrap(True)
+        self.route_day = QDateEdit(QDate.currentDate(), objectName="route-day", calendarPopup=True)
+        self.route_day.dateChanged.connect(self.load_route)
+        self.route_label = QLabel(objectName="route-summary", wordWrap=True)
+        route_row = QHBoxLayout()
+        day_label = QLabel(self.tr("R&oute of:"))
+        day_label.setBuddy(self.route_day)
+        route_row.addWidget(day_label)
+        route_row.addWidget(self.route_day)
+        route_row.addWidget(self.route_label, 1)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.map, 1)
+        lv.addLayout(route_row)
         lv.addWidget(hint)
 
         self.kpis = KpiTable("territory-kpis")
@@ -151,12 +183,23 @@ class TerritoryView(QWidget):
         refresh.triggered.connect(self.reload)
         self.addAction(refresh)
         ctx.bus.subscribe(WATCHED, lambda _c: self.reload(), owner=self, skip_own=True)
+        self.prefs = getattr(ctx, "prefs", None)
+        if self.prefs is not None:
+            self.prefs.changed.connect(self._setting_changed)
         self._update_selection_label()
         self.reload()
 
     # -- loading -------------------------------------------------------------
     def reload(self) -> None:
-        Op(_load, self.ctx.replica, label=self.tr("Loading the map…")).success(self._show).run(self.ctx.runner)
+        Op(_load, self.ctx.replica, self.day(), label=self.tr("Loading the map…")).success(
+            self._show).run(self.ctx.runner)
+
+    def day(self) -> dt.date:
+        return self.route_day.date().toPython()
+
+    def load_route(self) -> None:
+        Op(_my_route, self.ctx.replica, self.day()).success(
+            lambda stops: self._show_route(stops, fit=True)).run(self.ctx.runner)
 
     def _show(self, data: dict) -> None:
         self.data = data["map"].data
@@ -176,7 +219,35 @@ class TerritoryView(QWidget):
         self.target.blockSignals(False)
         if keep:
             self.map.select_ids(keep)
+        self._show_route(data["route"], fit=False)
         self.loaded.emit()
+
+    # -- route and home base -----------------------------------------------------
+    def _show_route(self, stops: list[RouteStop], *, fit: bool) -> None:
+        self.route = stops
+        home = routing_prefs(self.prefs).home
+        base = RouteStop(home.lat, home.lon, home.name) if home else None
+        self.map.show_route(stops, base, fit=fit)
+        day = self.day().strftime("%a %d %b")
+        if not stops:
+            text = self.tr("{day}: no stops with an address.").format(day=day)
+        elif home:
+            text = counted("TerritoryView", "{day}: %n stop in driving order, from {home} and back.",
+                           "{day}: %n stops in driving order, from {home} and back.", len(stops)).format(
+                day=day, home=home.name or self.tr("your home base"))
+        else:
+            text = counted("TerritoryView", "{day}: %n stop in driving order.",
+                           "{day}: %n stops in driving order.", len(stops)).format(day=day)
+        self.route_label.setText(text)
+        self.route_shown.emit()
+
+    def set_home_here(self, lat: float, lon: float) -> None:
+        if self.prefs is not None:
+            move_home_base(self.prefs, lat, lon, self.tr("Home base"))
+
+    def _setting_changed(self, name: str) -> None:
+        if name == HOME:
+            self._show_route(self.route, fit=False)
 
     # -- selecting -------------------------------------------------------------
     def _selection_changed(self, ids: list) -> None:
