@@ -14,7 +14,11 @@ and full-text index built, verify). Prints one JSON line:
 ``reference_rows_per_s`` is measured in the same run: the same pull pages,
 already downloaded, decoded with orjson and inserted with executemany into a
 fresh replica file with every index and the full-text index built after.
-``peak_rss_mb`` is the laptop process's peak resident set.
+``peak_rss_mb`` is the laptop process's peak resident set. The machine is
+shared, so CPU seconds are reported beside the wall times: ``laptop_cpu_s``
+(the ``fieldcrm sync`` process), ``server_cpu_s`` (the server process while
+that sync ran) and ``reference_cpu_s``; ``load_avg`` is the 1-minute load
+average when the sync started.
 """
 
 from __future__ import annotations
@@ -121,6 +125,14 @@ class ServerProcess:
                 time.sleep(0.1)
         probe.close()
 
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU the server process has used so far (Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(10)
@@ -145,17 +157,22 @@ def timed_laptop_sync(server: ServerProcess, password: str, work: Path) -> dict:
                      stdin=password + "\n")
     if login.returncode:
         raise RuntimeError(login.stderr)
+    load_avg = os.getloadavg()[0]
+    server_cpu = server.cpu_seconds()
     started = time.perf_counter()
     proc = subprocess.Popen([PY, "-m", "fieldcrm.cli.main", "--profile", str(profile), "sync", "--json"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
+    server_cpu_after = server.cpu_seconds()
     out = proc.stdout.read()
     if status != 0:
         raise RuntimeError(proc.stderr.read().decode())
     summary = orjson.loads(out)
     return {"rows": summary["pulled_rows"], "seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024,
-            "sync_seconds": summary["seconds"], "profile": profile}
+            "sync_seconds": summary["seconds"], "profile": profile, "load_avg": load_avg,
+            "laptop_cpu_s": usage.ru_utime + usage.ru_stime,
+            "server_cpu_s": None if server_cpu is None else server_cpu_after - server_cpu}
 
 
 def download_pages(server: ServerProcess, password: str) -> list[bytes]:
@@ -178,14 +195,14 @@ def download_pages(server: ServerProcess, password: str) -> list[bytes]:
     return pages
 
 
-def reference_load(pages: list[bytes], work: Path) -> tuple[int, float]:
+def reference_load(pages: list[bytes], work: Path) -> tuple[int, float, float]:
     """Decode and insert the same pages into a fresh file, indexes built after."""
     folder = work / "reference"
     Replica.open(folder).close()
     writer = ReplicaWriter(folder / "replica.sqlite")
     writer.begin_bulk_load()
     rows = 0
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for raw in pages:
         page = orjson.loads(raw)
         with writer.transaction():
@@ -193,9 +210,9 @@ def reference_load(pages: list[bytes], work: Path) -> tuple[int, float]:
                 for entity, block in bucket["puts"].items():
                     rows += writer.upsert_rows(entity, block["columns"], block["rows"])
     writer.finish_bulk_load()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     writer.close()
-    return rows, seconds
+    return rows, seconds, cpu
 
 
 def check_complete(profile: Path) -> dict:
@@ -204,11 +221,17 @@ def check_complete(profile: Path) -> dict:
     try:
         indexes = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchone()[0]
         triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]
-        fts_rows = conn.execute("SELECT count(*) FROM account_fts").fetchone()[0]
-        accounts = conn.execute("SELECT count(*) FROM account").fetchone()[0]
+        fts_tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'")]
+        try:  # each full-text index against its table's rows
+            for table in fts_tables:
+                conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            fts_complete = bool(fts_tables)
+        except sqlite3.DatabaseError:
+            fts_complete = False
     finally:
         conn.close()
-    return {"indexes": indexes, "search_triggers": triggers, "fts_complete": fts_rows == accounts}
+    return {"indexes": indexes, "search_triggers": triggers, "fts_complete": fts_complete}
 
 
 def main(argv=None) -> int:
@@ -227,13 +250,17 @@ def main(argv=None) -> int:
             pages = download_pages(server, password)
         finally:
             server.stop()
-        ref_rows, ref_seconds = reference_load(pages, work)
+        ref_rows, ref_seconds, ref_cpu = reference_load(pages, work)
         out = {
             "rows": result["rows"],
             "seconds": round(result["seconds"], 2),
             "rows_per_s": round(result["rows"] / result["seconds"]),
             "reference_rows_per_s": round(ref_rows / ref_seconds),
             "peak_rss_mb": round(result["peak_rss_mb"], 1),
+            "laptop_cpu_s": round(result["laptop_cpu_s"], 2),
+            "server_cpu_s": None if result["server_cpu_s"] is None else round(result["server_cpu_s"], 2),
+            "reference_seconds": round(ref_seconds, 2), "reference_cpu_s": round(ref_cpu, 2),
+            "load_avg": round(result["load_avg"], 2),
             "accounts": args.accounts, "db": args.db, "sync_seconds": result["sync_seconds"],
             "reference_rows": ref_rows, **complete,
         }
