@@ -67,7 +67,7 @@ class AccountLayer(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        size = max(2.5, min(8.0, 2.0 + math.log2(max(lod, 1.0))))  # pixels: larger as one zooms in
+        size = max(3.0, min(8.0, 2.0 + math.log2(max(lod, 1.0))))  # pixels: larger as one zooms in
         reach = size * 2.4 / lod  # scene units: a dot just outside still shows its halo
         x0, x1 = option.exposedRect.left() - reach, option.exposedRect.right() + reach
         layout = self.layout
