@@ -5,11 +5,14 @@ that the service layer provides::
 
     fetch_ids(query: ListQuery) -> list[str]          # all matching ids, in order
     fetch_rows(ids: list[str]) -> dict[str, dict]     # one page of rows by id
+    fetch_head(query, n) -> (count, first n ids)      # optional: the first screen first
 
-Both run on the task runner's replica thread. The model keeps only the ids
+They run on the task runner's replica thread. The model keeps only the ids
 and an LRU cache of pages; a row that is not loaded yet shows a placeholder
 while its page is fetched, so 100,000 accounts open and scroll without a
-stall. Without a runner the model fetches synchronously (tests, tiny lists).
+stall. With ``fetch_head``, a list that has no rows yet shows its row count
+and first page before every id is read. Without a runner the model fetches
+synchronously (tests, tiny lists).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from fieldcrm.ui.runner import Cancelled, Op, OpHandle, TaskRunner
 Row = Mapping[str, Any]
 FetchIds = Callable[["ListQuery"], Sequence[str]]
 FetchRows = Callable[[list[str]], Mapping[str, Row]]
+FetchHead = Callable[["ListQuery", int], tuple[int, Sequence[str]]]
 
 PAGE_SIZE = 200
 #: Pages kept in memory per model (LRU): 20 x 200 rows.
@@ -79,6 +83,13 @@ class ListQuery:
 
 
 @dataclass(frozen=True)
+class _Head:
+    count: int
+    ids: list[str]
+    rows: Mapping[str, Row]
+
+
+@dataclass(frozen=True)
 class _Ids:
     ids: list[str]
     positions: dict[str, int]
@@ -111,20 +122,25 @@ class LazyTableModel(QAbstractTableModel):
         query: ListQuery = ListQuery(),
         page_size: int = PAGE_SIZE,
         max_pages: int = MAX_PAGES,
+        fetch_head: FetchHead | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._columns = tuple(columns)
         self._fetch_ids = fetch_ids
         self._fetch_rows = fetch_rows
+        self._fetch_head = fetch_head
         self._runner = runner
         self._query = query
         self._page_size = page_size
         self._max_pages = max(2, max_pages)
         self._placeholder = QCoreApplication.translate("LazyTableModel", "…")
 
-        self._ids: list[str] = []
+        #: ``None`` stands for the ids after the first page while only the
+        #: head of the list is known.
+        self._ids: list[str | None] = []
         self._positions: dict[str, int] = {}
+        self._head_only = False
         self._pages: OrderedDict[int, Mapping[str, Row]] = OrderedDict()
         self._stale: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
@@ -224,6 +240,11 @@ class LazyTableModel(QAbstractTableModel):
             self._apply_ids(generation, self._query_ids(query, self._ids))
             return
         label = QCoreApplication.translate("LazyTableModel", "Loading list…")
+        if self._fetch_head is not None and not self._ids:
+            # Nothing on screen: count and first page first, all ids after.
+            Op(self._query_head, query, label=label) \
+                .success(lambda result: self._apply_head(generation, result)) \
+                .failure(self._fetch_failed).run(self._runner)
         self._ids_handle = (
             Op(self._query_ids, query, self._ids, label=label)
             .success(lambda result: self._apply_ids(generation, result))
@@ -231,7 +252,8 @@ class LazyTableModel(QAbstractTableModel):
             .run(self._runner)
         )
 
-    def id_at(self, row: int) -> str:
+    def id_at(self, row: int) -> str | None:
+        """The row's id (``None`` past the first page while the list opens)."""
         return self._ids[row]
 
     def row_of(self, row_id: str) -> int:
@@ -244,6 +266,26 @@ class LazyTableModel(QAbstractTableModel):
         return None if page is None else page.get(self._ids[row])
 
     # -- ids ------------------------------------------------------------
+
+    def _query_head(self, query: ListQuery) -> _Head:
+        """Runs on the replica thread: the row count and the first page."""
+        count, ids = self._fetch_head(query, self._page_size)
+        ids = list(ids)
+        return _Head(count, ids, self._fetch_rows(ids) if ids else {})
+
+    def _apply_head(self, generation: int, head: _Head) -> None:
+        if generation != self._generation or not self._loading or self._ids:
+            return
+        self.beginResetModel()
+        self._ids = head.ids + [None] * max(0, head.count - len(head.ids))
+        self._positions = {row_id: row for row, row_id in enumerate(head.ids)}
+        self._pages.clear()
+        self._stale.clear()
+        self._head_only = True
+        if head.ids:
+            self._store(0, head.rows)
+        self.endResetModel()
+        self.ids_loaded.emit(head.count)
 
     def _query_ids(self, query: ListQuery, old: list[str]) -> _Ids:
         """Runs on the replica thread: fetch the ids and do the O(n) work of
@@ -271,6 +313,16 @@ class LazyTableModel(QAbstractTableModel):
         self._in_flight.clear()
         self._wanted.clear()
         ids = result.ids
+        if self._head_only:
+            self._head_only = False
+            if len(ids) == len(self._ids) and ids[: self._page_size] == self._ids[: self._page_size]:
+                # The head was right: the first page stays, the rest fills in.
+                self._ids, self._positions = result.ids, result.positions
+                if ids:
+                    self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(self._columns) - 1))
+                self.ids_loaded.emit(len(ids))
+                return
+            result = replace(result, how="reset")
         if result.how == "same":
             # Same rows in the same places: keep showing them, fetch afresh.
             self._stale = set(self._pages)
@@ -307,6 +359,8 @@ class LazyTableModel(QAbstractTableModel):
     def _row(self, row: int) -> Row | None:
         number = row // self._page_size
         page = self._pages.get(number)
+        if self._head_only and number > 0:
+            return None  # its ids are still being read
         if page is None or number in self._stale:
             self._request(number)
             page = self._pages.get(number)  # fetched inline without a runner

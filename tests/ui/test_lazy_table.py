@@ -134,6 +134,42 @@ def test_row_shows_a_placeholder_until_its_page_arrives(qtbot, runner, store):
     assert model.index(1234, 0).data(LazyTableModel.IdRole) == "acc-001234"
 
 
+def test_first_screen_and_count_show_before_every_id_is_read(qtbot, runner, store):
+    ids_read = threading.Event()
+
+    def fetch_head(query, limit):
+        return len(store.rows), list(store.rows)[:limit]
+
+    def slow_fetch_ids(query):
+        assert ids_read.wait(10)
+        return store.fetch_ids(query)
+
+    model = LazyTableModel(COLUMNS, slow_fetch_ids, store.fetch_rows, runner=runner, fetch_head=fetch_head)
+    try:
+        view = open_view(qtbot, model, ROWS)
+        wait_until_shown(qtbot, view, lambda r: f"Account {r:06d}")
+        assert model.loading
+        assert model.index(5000, 0).data() == "…"  # beyond the first page: still reading
+        assert model.id_at(5000) is None
+    finally:
+        ids_read.set()
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+    assert shown(view, 0) == "Account 000000"  # the first screen stayed on screen
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    wait_until_shown(qtbot, view, lambda r: f"Account {r:06d}")
+    assert model.id_at(ROWS - 1) == "acc-099999"
+
+
+def test_head_that_no_longer_matches_is_replaced_by_the_full_list(qtbot, runner, store):
+    def stale_head(query, limit):  # rows changed between the two queries
+        return 3, ["acc-000009", "acc-000008", "acc-000007"]
+
+    model = LazyTableModel(COLUMNS, store.fetch_ids, store.fetch_rows, runner=runner, fetch_head=stale_head)
+    view = open_view(qtbot, model, ROWS)
+    wait_until_shown(qtbot, view, lambda r: f"Account {r:06d}")
+    assert model.row_of("acc-000009") == 9
+
+
 def click_header(qtbot, view, section):
     header = view.horizontalHeader()
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QTableView, QVBoxLayout, QWidget,
 )
 
-from fieldcrm.services.views import list_ids, rows_by_id
+from fieldcrm.services.views import list_head, list_ids, rows_by_id
 from fieldcrm.storage.registry import fields_of
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import ENTITY_UI
@@ -29,6 +29,11 @@ HAS_OPEN_FILTER = {"visit", "activity", "opportunity", "sales_order", "service_j
 def _fetch_ids(replica, entity, query: ListQuery):
     return list_ids(replica, entity, sort_key=query.sort_key, descending=query.descending,
                     filters=query.filters, search=query.search)
+
+
+def _fetch_head(replica, entity, query: ListQuery, limit: int):
+    return list_head(replica, entity, limit, sort_key=query.sort_key, descending=query.descending,
+                     filters=query.filters, search=query.search)
 
 
 class RecordListView(QWidget):
@@ -73,7 +78,7 @@ class RecordListView(QWidget):
             [spec.column() for spec in self.ui.columns],
             partial(_fetch_ids, ctx.replica, entity),
             partial(rows_by_id, ctx.replica, entity),
-            runner=ctx.runner, parent=self,
+            runner=ctx.runner, fetch_head=partial(_fetch_head, ctx.replica, entity), parent=self,
         )
         self.table = QTableView(objectName="table")
         configure_view(self.table, self.model)
@@ -149,8 +154,9 @@ class RecordListView(QWidget):
         self.count.setText(counted("RecordListView", *RECORDS, n))
 
     def _open_index(self, index) -> None:
-        if index.isValid():
-            self.ctx.navigator.open_record.emit(self.entity, self.model.id_at(index.row()))
+        row_id = self.model.id_at(index.row()) if index.isValid() else None
+        if row_id is not None:  # None: the list is still reading its ids
+            self.ctx.navigator.open_record.emit(self.entity, row_id)
 
     def selected_id(self) -> str | None:
         index = self.table.currentIndex()
