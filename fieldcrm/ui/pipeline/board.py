@@ -134,12 +134,20 @@ class CardModel(QStringListModel):
     dropped = Signal(str, str)
 
 
+def _remember(kept: OrderedDict, key, value, most: int) -> None:
+    kept[key] = value
+    if len(kept) > most:
+        kept.popitem(last=False)
+
+
 class CardDelegate(QStyledItemDelegate):
     """A card: deal name, account, amount and close date, with a stage stripe.
 
-    Painted cards are kept as pixmaps (the most recent ``KEPT`` of them), so
-    repainting a card the column has shown (a repaint, a selection, scrolling
-    back) is one blit instead of text layout in Python.
+    A card painted a second time is kept as a pixmap (the most recent ``KEPT``
+    of them), so repainting a card the column keeps showing (a repaint, a
+    selection, scrolling by small steps or back) is one blit instead of text
+    layout in Python. The first time it is painted straight onto the view:
+    cards that only fly past (a jump through a long column) cost no pixmap.
     """
 
     KEPT = 200
@@ -147,6 +155,7 @@ class CardDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._painted: OrderedDict[tuple, tuple[Card, QPixmap]] = OrderedDict()
+        self._seen: OrderedDict[tuple, Card] = OrderedDict()  # painted once, not kept yet
 
     def sizeHint(self, option, index) -> QSize:
         return QSize(option.rect.width() or 200, CARD_HEIGHT)
@@ -162,15 +171,19 @@ class CardDelegate(QStyledItemDelegate):
             self._painted.move_to_end(key)
             painter.drawPixmap(option.rect.topLeft(), kept[1])
             return
+        if self._seen.pop(key, None) is not card:
+            _remember(self._seen, key, card, 2 * self.KEPT)
+            painter.save()
+            self._paint_card(painter, option.rect, option, card, selected)
+            painter.restore()
+            return
         pixmap = QPixmap(option.rect.size() * ratio)
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
         card_painter = QPainter(pixmap)
         self._paint_card(card_painter, QRect(QPoint(0, 0), option.rect.size()), option, card, selected)
         card_painter.end()
-        self._painted[key] = (card, pixmap)
-        if len(self._painted) > self.KEPT:
-            self._painted.popitem(last=False)
+        _remember(self._painted, key, (card, pixmap), self.KEPT)
         painter.drawPixmap(option.rect.topLeft(), pixmap)
 
     def _paint_card(self, painter: QPainter, bounds: QRect, option, card: Card, selected: bool) -> None:
