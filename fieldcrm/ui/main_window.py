@@ -6,7 +6,7 @@ only through the :class:`Navigator`; opening a record is the opener's job.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QToolBar,
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
             self._select_in_navigation(start)
         else:
             self.show_page(start)
+            QTimer.singleShot(0, self, self._prepare_pages)
 
     def replica_opened(self) -> None:
         """The replica is open (``ctx.replica`` is set): show the page asked for."""
@@ -85,6 +86,12 @@ class MainWindow(QMainWindow):
         self.statusBar().refresh()
         if key is not None:
             self.show_page(key, remember=False)
+        QTimer.singleShot(0, self, self._prepare_pages)
+
+    def _prepare_pages(self) -> None:
+        for page in PAGES:
+            if page.prepare and not self.ctx.closed:
+                self.page(page.key)
 
     # -- building -------------------------------------------------------------
 

@@ -26,6 +26,8 @@ class Page:
     make: Callable[[AppContext], QWidget]
     shortcut: str = ""
     in_navigation: bool = True
+    #: Made while the window is idle after it opens, so opening it is quick.
+    prepare: bool = False
 
 
 def _list(entity: str) -> Callable[[AppContext], QWidget]:
@@ -79,7 +81,8 @@ PAGES: tuple[Page, ...] = (
     Page("pipeline", QT_TRANSLATE_NOOP("Pages", "Pipeline"), _pipeline, "Ctrl+9"),
     Page("territory", QT_TRANSLATE_NOOP("Pages", "Territory"), _territory),
     Page("schedule", QT_TRANSLATE_NOOP("Pages", "Schedule"), _schedule),
-    Page("account-360", QT_TRANSLATE_NOOP("Pages", "Account"), _account, in_navigation=False),
+    Page("account-360", QT_TRANSLATE_NOOP("Pages", "Account"), _account, in_navigation=False,
+         prepare=True),
 )
 
 PAGE_BY_KEY = {p.key: p for p in PAGES}

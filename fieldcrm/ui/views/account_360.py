@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
-from PySide6.QtCore import Qt
+from html import escape
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QTreeWidget,
     QTreeWidgetItem, QVBoxLayout, QWidget,
@@ -21,6 +23,8 @@ WATCHED = (Change.ACCOUNTS | Change.CONTACTS | Change.ACTIVITIES | Change.VISITS
 
 Section = Sequence[tuple[str, str, Callable[[Any], str] | None]]
 
+T = "RecordTable"  # translation context of the section column titles
+
 
 class RecordTable(QTreeWidget):
     """A small read-only table of related records; Enter or double-click opens one."""
@@ -32,7 +36,7 @@ class RecordTable(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
-        self.setHeaderLabels([self.tr(title) for _k, title, _f in columns])
+        self.setHeaderLabels([QCoreApplication.translate(T, title) for _k, title, _f in columns])
         for i in range(len(columns) - 1):
             self.setColumnWidth(i, 160 if i else 220)
         self.itemActivated.connect(self._open)
@@ -92,25 +96,40 @@ class AccountView(QWidget):
 
         self.tabs = QTabWidget(objectName="account-tabs")
         self.contacts = RecordTable(ctx, "contact", (
-            ("last_name", "Last name", None), ("first_name", "First name", None),
-            ("title", "Title", None), ("email", "Email", None), ("phone", "Phone", None)), "contacts")
+            ("last_name", QT_TRANSLATE_NOOP("RecordTable", "Last name"), None),
+            ("first_name", QT_TRANSLATE_NOOP("RecordTable", "First name"), None),
+            ("title", QT_TRANSLATE_NOOP("RecordTable", "Title"), None),
+            ("email", QT_TRANSLATE_NOOP("RecordTable", "Email"), None),
+            ("phone", QT_TRANSLATE_NOOP("RecordTable", "Phone"), None)), "contacts")
         self.timeline = RecordTable(ctx, "activity", (
-            ("when", "When", when), ("kind", "Kind", choice), ("title", "Subject", None),
-            ("who", "By", None), ("detail", "Notes", None)), "timeline")
+            ("when", QT_TRANSLATE_NOOP("RecordTable", "When"), when),
+            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), choice),
+            ("title", QT_TRANSLATE_NOOP("RecordTable", "Subject"), None),
+            ("who", QT_TRANSLATE_NOOP("RecordTable", "By"), None),
+            ("detail", QT_TRANSLATE_NOOP("RecordTable", "Notes"), None)), "timeline")
         self.opportunities = RecordTable(ctx, "opportunity", (
-            ("name", "Name", None), ("stage", "Stage", choice), ("amount", "Amount", money),
-            ("expected_close", "Expected close", None)), "opportunities")
+            ("name", QT_TRANSLATE_NOOP("RecordTable", "Name"), None),
+            ("stage", QT_TRANSLATE_NOOP("RecordTable", "Stage"), choice),
+            ("amount", QT_TRANSLATE_NOOP("RecordTable", "Amount"), money),
+            ("expected_close", QT_TRANSLATE_NOOP("RecordTable", "Expected close"), None)), "opportunities")
         self.orders = RecordTable(ctx, "sales_order", (
-            ("order_date", "Date", None), ("kind", "Kind", choice), ("status", "Status", choice),
-            ("erp_number", "ERP number", None), ("erp_state", "ERP status", None),
-            ("total", "Total", money)), "orders")
+            ("order_date", QT_TRANSLATE_NOOP("RecordTable", "Date"), None),
+            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), choice),
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice),
+            ("erp_number", QT_TRANSLATE_NOOP("RecordTable", "ERP number"), None),
+            ("erp_state", QT_TRANSLATE_NOOP("RecordTable", "ERP status"), None),
+            ("total", QT_TRANSLATE_NOOP("RecordTable", "Total"), money)), "orders")
         self.jobs = RecordTable(ctx, "service_job", (
-            ("scheduled_start", "Scheduled", when), ("title", "Title", None),
-            ("status", "Status", choice), ("priority", "Priority", choice),
-            ("technician_name", "Technician", None)), "jobs")
+            ("scheduled_start", QT_TRANSLATE_NOOP("RecordTable", "Scheduled"), when),
+            ("title", QT_TRANSLATE_NOOP("RecordTable", "Title"), None),
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice),
+            ("priority", QT_TRANSLATE_NOOP("RecordTable", "Priority"), choice),
+            ("technician_name", QT_TRANSLATE_NOOP("RecordTable", "Technician"), None)), "jobs")
         self.visits = RecordTable(ctx, "visit", (
-            ("planned_start", "Planned", when), ("status", "Status", choice),
-            ("objective", "Objective", None), ("owner_name", "By", None)), "visits")
+            ("planned_start", QT_TRANSLATE_NOOP("RecordTable", "Planned"), when),
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice),
+            ("objective", QT_TRANSLATE_NOOP("RecordTable", "Objective"), None),
+            ("owner_name", QT_TRANSLATE_NOOP("RecordTable", "By"), None)), "visits")
         self._tab_titles = []
         for table, title in ((self.contacts, self.tr("Contacts")), (self.timeline, self.tr("Timeline")),
                              (self.opportunities, self.tr("Open opportunities")),
@@ -145,7 +164,7 @@ class AccountView(QWidget):
         if data["account"]["id"] != self._account_id:
             return
         a = self.account = data["account"]
-        self.name.setText(f"<h2>{a['name']}</h2>")
+        self.name.setText(f"<h2>{escape(a['name'] or '')}</h2>")
         place = ", ".join(p for p in (a.get("street"), a.get("postal_code"), a.get("city"),
                                       a.get("country")) if p)
         facts = [choice(a.get("type")).capitalize(), a.get("industry") or "", place,
