@@ -9,17 +9,22 @@ into a fresh SQLite server database with the small organisation
 ops). Reported: the first (full) pass in seconds and rows per second, split
 into the time the connector spends reading Tryton (``erp_read_s``, measured
 alone first, as the reference) and the server's writing; then a second pass
-with nothing changed (what the worker does every ``pull_interval``).
+with nothing changed (what the worker does every ``pull_interval``). CPU
+seconds of this process (``server_cpu_s``: connector and server writes) and
+of Tryton (``tryton_cpu_s``) are given for the first pass, since wall time on
+a shared machine is noisy.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
 
+from bench.erp_orders import _process_cpu
 from bench.local_writes import machine
 from fieldcrm.server.erp.local_tryton import LocalTryton, cached_template, copy_database
 
@@ -100,9 +105,11 @@ def run(customers: int, products: int) -> dict:
             credit = len(connector.credit_status(refs[:1000]))
             erp_read = time.perf_counter() - started
 
-            started = time.perf_counter()
+            started, cpu, tryton_cpu = time.perf_counter(), time.process_time(), _process_cpu(tryton.process.pid)
             first = pull_master_data(db, connector, full=True)
             first_s = time.perf_counter() - started
+            first_cpu = time.process_time() - cpu
+            first_tryton_cpu = _process_cpu(tryton.process.pid) - tryton_cpu
             started = time.perf_counter()
             second = pull_master_data(db, connector, full=False)
             second_s = time.perf_counter() - started
@@ -112,11 +119,12 @@ def run(customers: int, products: int) -> dict:
             tryton.stop()
     rows = first.customers + first.products
     return {
-        "bench": "erp_pull", "machine": machine(),
+        "bench": "erp_pull", "machine": machine(), "load_average_end": round(os.getloadavg()[0], 2),
         "erp": {"customers": read_customers, "products": read_products},
         "first_pass": {"customers": first.customers, "products": first.products, "created": first.created,
                        "credit_checked": first.credit_checked, "seconds": round(first_s, 1),
-                       "rows_per_s": round(rows / first_s, 1)},
+                       "rows_per_s": round(rows / first_s, 1), "server_cpu_s": round(first_cpu, 1),
+                       "tryton_cpu_s": round(first_tryton_cpu, 1)},
         "erp_read_s": round(erp_read, 1), "erp_read_credit_sample": credit,
         "server_write_s": round(first_s - erp_read, 1),
         "unchanged_pass": {"customers": second.customers, "products": second.products,
