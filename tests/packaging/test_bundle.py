@@ -138,6 +138,7 @@ def test_every_bundled_qt_plugin_finds_its_qt_libraries(bundle):
     plugins = sorted((internal / "PySide6" / "Qt" / "plugins").rglob("*.so"))
     assert {p.parent.name for p in plugins} >= {"platforms", "imageformats"}
     assert {"libqoffscreen.so", "libqxcb.so", "libqwayland.so"} <= {p.name for p in plugins}
+    assert [p.name for p in plugins if p.parent.name == "imageformats"] == ["libqsvg.so"]
     env = {**os.environ, "LD_LIBRARY_PATH": str(internal)}
     missing = {}
     for plugin in plugins:
