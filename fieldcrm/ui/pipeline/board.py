@@ -11,14 +11,13 @@ either way the board only asks: ``move_requested(opportunity_id, stage)``.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from decimal import Decimal
 from typing import Mapping
 
 from PySide6.QtCore import (
-    QByteArray, QMimeData, QModelIndex, QPoint, QRect, QSize, QStringListModel, Qt, Signal,
+    QByteArray, QMimeData, QModelIndex, QRect, QSize, QStringListModel, Qt, Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QFrame, QLabel, QListView, QStyle, QStyledItemDelegate, QVBoxLayout, QWidget,
 )
@@ -134,61 +133,18 @@ class CardModel(QStringListModel):
     dropped = Signal(str, str)
 
 
-def _remember(kept: OrderedDict, key, value, most: int) -> None:
-    kept[key] = value
-    if len(kept) > most:
-        kept.popitem(last=False)
-
-
 class CardDelegate(QStyledItemDelegate):
-    """A card: deal name, account, amount and close date, with a stage stripe.
-
-    A card painted a second time is kept as a pixmap (the most recent ``KEPT``
-    of them), so repainting a card the column keeps showing (a repaint, a
-    selection, scrolling by small steps or back) is one blit instead of text
-    layout in Python. The first time it is painted straight onto the view:
-    cards that only fly past (a jump through a long column) cost no pixmap.
-    """
-
-    KEPT = 200
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._painted: OrderedDict[tuple, tuple[Card, QPixmap]] = OrderedDict()
-        self._seen: OrderedDict[tuple, Card] = OrderedDict()  # painted once, not kept yet
+    """A card: deal name, account, amount and close date, with a stage stripe."""
 
     def sizeHint(self, option, index) -> QSize:
         return QSize(option.rect.width() or 200, CARD_HEIGHT)
 
     def paint(self, painter: QPainter, option, index) -> None:
         card: Card = index.data(CardModel.CardRole)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        ratio = painter.device().devicePixelRatioF()
-        # The kept card object is compared too: holding it keeps its id() from being reused.
-        key = (id(card), option.rect.width(), option.rect.height(), selected, ratio, option.palette.cacheKey())
-        kept = self._painted.get(key)
-        if kept is not None and kept[0] is card:
-            self._painted.move_to_end(key)
-            painter.drawPixmap(option.rect.topLeft(), kept[1])
-            return
-        if self._seen.pop(key, None) is not card:
-            _remember(self._seen, key, card, 2 * self.KEPT)
-            painter.save()
-            self._paint_card(painter, option.rect, option, card, selected)
-            painter.restore()
-            return
-        pixmap = QPixmap(option.rect.size() * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        card_painter = QPainter(pixmap)
-        self._paint_card(card_painter, QRect(QPoint(0, 0), option.rect.size()), option, card, selected)
-        card_painter.end()
-        _remember(self._painted, key, (card, pixmap), self.KEPT)
-        painter.drawPixmap(option.rect.topLeft(), pixmap)
-
-    def _paint_card(self, painter: QPainter, bounds: QRect, option, card: Card, selected: bool) -> None:
-        rect = bounds.adjusted(4, 3, -4, -3)
+        painter.save()
+        rect = option.rect.adjusted(4, 3, -4, -3)
         palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QColor(palette.color(QPalette.ColorRole.Highlight) if selected else "#c8ccd2"))
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
@@ -217,6 +173,7 @@ class CardDelegate(QStyledItemDelegate):
             f"{money(card.amount, card.currency)} · {card.probability} %", Qt.TextElideMode.ElideRight, room))
         if label:
             painter.drawText(text.right() - fm.horizontalAdvance(label), line3, label)
+        painter.restore()
 
 
 class StageColumn(QFrame):
