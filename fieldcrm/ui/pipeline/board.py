@@ -187,6 +187,9 @@ class StageColumn(QFrame):
         self.title = QLabel(objectName="stage-title")
         self.summary = QLabel(objectName="stage-summary", wordWrap=True)
         self.summary.setStyleSheet("color: palette(placeholder-text);")
+        # Room for both lines from the start: a label that grows when the cards arrive
+        # would resize the list under it and make it paint every visible card twice.
+        self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing())
         self.model = CardModel(stage, self)
         self.cards = QListView(objectName=f"cards-{stage}")
         self.cards.setModel(self.model)
