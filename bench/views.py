@@ -6,10 +6,11 @@ Prints one JSON line:
 
 * ``pipeline``: 5,000 deals on the board (six stage columns, cards painted by
   a delegate): ``open_ms`` from handing the cards to the columns to the first
-  painted screen (the columns lay out and paint their cards in the next pass of
-  the event loop, which is counted), and ``scroll_max_stall_ms`` while every
-  column is scrolled top to bottom. Reference: one ``QListWidget`` holding the same 5,000 cards
-  as text items, opened and scrolled the same way.
+  painted screen (a pass of the event loop, then a repaint that lays out the
+  columns and paints their cards; a repaint alone paints them without cards),
+  and ``scroll_max_stall_ms`` while every column is scrolled top to bottom.
+  Reference: one ``QListWidget`` holding the same 5,000 cards as text items,
+  opened and scrolled the same way.
 * ``map``: 100,000 accounts in 20 territories: ``prepare_off_gui_ms`` for
   projecting and outlining them (the replica thread's share in the app),
   ``open_ms`` from handing the prepared map to the view to the first painted
