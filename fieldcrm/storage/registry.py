@@ -117,8 +117,13 @@ def column_names(entity: str | type[Entity]) -> list[str]:
     return list(fields_of(entity))
 
 
+_ALREADY_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_plain(value: Any) -> Any:
     """A stored value as plain JSON-friendly data (the wire and CLI form)."""
+    if type(value) in _ALREADY_PLAIN:  # most values: one lookup, no isinstance chain
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
