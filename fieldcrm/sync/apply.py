@@ -23,8 +23,10 @@ edits stay visible until the server acknowledges them.
 
 from __future__ import annotations
 
+import queue
 import sqlite3
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
@@ -39,6 +41,8 @@ _CHUNK = 500  # ids per IN (...) list
 # B-trees stay in memory instead of being re-read from the file for every
 # insert (~25% less CPU for the load; RSS stays well under 250 MB).
 BULK_CACHE_KIB = 64 * 1024
+# Next to the replica while a first sync's full-text indexes are built.
+SEARCH_BUILD_SUFFIX = "-search-build"
 
 
 def _children_of() -> dict[str, list[tuple[str, str]]]:
@@ -93,22 +97,25 @@ class ReplicaWriter:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
-                                    timeout=30.0)
-        self.conn.execute("PRAGMA foreign_keys=OFF")
-        self.conn.execute("PRAGMA busy_timeout=30000")
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.create_function("fieldcrm_crc32", 1, lambda s: zlib.crc32(s.encode()), deterministic=True)
+        self.conn = self._connect()
         self._upsert_sql: dict[tuple[str, tuple[str, ...]], tuple[str, list[int]]] = {}
         self._cache_size: Optional[int] = None  # the connection's own, while a bulk load runs
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30.0)
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.create_function("fieldcrm_crc32", 1, lambda s: zlib.crc32(s.encode()), deterministic=True)
+        return conn
 
     def close(self) -> None:
         self.conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(self, *, immediate: bool = True) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
         try:
             yield self.conn
         except BaseException:
@@ -328,16 +335,45 @@ class ReplicaWriter:
         return self.get_state("bulk_load_indexes") is not None
 
     def finish_bulk_load(self) -> None:
-        """Build the indexes and the full-text index once, after the load."""
+        """Build the indexes and the full-text index once, after the load.
+
+        Two cores share the work: a second connection on another thread
+        builds full-text indexes (largest table first) from the committed rows
+        into a scratch file, while this connection builds the B-tree indexes
+        and then rebuilds in place the full-text indexes nobody took yet; the
+        scratch ones are copied in; all in the one transaction that ends the
+        bulk load, so an interruption leaves the saved state for the next sync
+        to do it again.
+        """
         saved = self.get_state("bulk_load_indexes")
         if saved is None:
             return
-        with self.transaction():
-            for name, sql in orjson.loads(saved):
-                self.conn.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
-                                  .replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", 1))
-            search.rebuild(_DriverSql(self.conn))
-            self.set_state("bulk_load_indexes", None)
-        if self._cache_size is not None:
-            self.conn.execute(f"PRAGMA cache_size={int(self._cache_size)}")
-            self._cache_size = None
+        build_path = self.path.with_name(self.path.name + SEARCH_BUILD_SUFFIX)
+        build_path.unlink(missing_ok=True)
+        work: queue.SimpleQueue = queue.SimpleQueue()
+        for cls in search.largest_first(_DriverSql(self.conn)):
+            work.put(cls)
+        self.conn.execute("ATTACH DATABASE ? AS search_build", (str(build_path),))
+        try:
+            # A deferred BEGIN: an immediate one would also lock the attached
+            # build file, which the other connection is about to write.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-build") as pool, \
+                    self.transaction(immediate=False):
+                # The replica's write lock is held from this first write to the
+                # commit, so the rows the build reads are the rows committed.
+                self.set_state("bulk_load_indexes", saved)
+                detached = pool.submit(search.build_detached, self.path, build_path, work)
+                for name, sql in orjson.loads(saved):
+                    self.conn.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+                                      .replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", 1))
+                search.rebuild_taken(_DriverSql(self.conn), work)
+                search.adopt_built(_DriverSql(self.conn), "search_build", detached.result())
+                self.set_state("bulk_load_indexes", None)
+        finally:
+            self.conn.execute("DETACH DATABASE search_build")
+            build_path.unlink(missing_ok=True)
+        # FTS5 caches an index's structure per connection: rather than rely on
+        # it noticing the direct writes, start afresh (the cache size too).
+        self.conn.close()
+        self.conn = self._connect()
+        self._cache_size = None

@@ -166,6 +166,29 @@ def test_first_sync_builds_indexes_and_search_after_the_load_even_when_interrupt
     assert [h.id for h in RecordService(replica).search("Grenoble")] == [rows[0]["id"]]
 
 
+def test_search_index_built_beside_the_first_sync_matches_the_rows(replica, page, server_row):
+    accounts = [server_row("account", v, name=f"Müller {v}", city="Köln") for v in range(1, 4)]
+    contacts = [server_row("contact", 10 + v, account_id=a["id"], first_name="Lena", last_name=f"Schulz{v}")
+                for v, a in enumerate(accounts)]
+    engine = engine_for(replica, ScriptedServer({
+        (): page(("territory:t1", 20, {"account": accounts, "contact": contacts}, {})),
+    }))
+    engine.pull()
+    engine.close()
+    records = RecordService(replica)
+    assert len(records.search("muller koln")) == 3
+    assert sorted(h.id for h in records.search("lena schulz")) == sorted(c["id"] for c in contacts)
+    conn = sqlite3.connect(replica.path)
+    try:
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'").fetchall():
+            conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")  # raises if it disagrees
+    finally:
+        conn.close()
+    assert sorted(p.name for p in replica.path.parent.iterdir() if "search" in p.name) == []
+    records.delete("contact", contacts[0]["id"])
+    assert sorted(h.id for h in records.search("schulz")) == sorted(c["id"] for c in contacts[1:])
+
+
 def test_a_bucket_that_left_the_subscriptions_is_forgotten_and_its_rows_dropped(replica, page, server_row):
     account = server_row("account", 2)
     engine = engine_for(replica, ScriptedServer({
