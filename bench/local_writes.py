@@ -103,7 +103,7 @@ def _account_ids(path: Path, rng: random.Random, count: int) -> list[str]:
 
 def time_record_service(replica: Replica, account_ids: list[str], rng: random.Random) -> dict[str, list[float]]:
     records = RecordService(replica)
-    samples: dict[str, list[float]] = {"update": [], "create": [], "cpu": []}
+    samples: dict[str, list[float]] = {"update": [], "create": [], "cpu": [], "update_cpu": [], "create_cpu": []}
     for n, account_id in enumerate(account_ids):
         if n % 2 == 0:
             kind = "update"
@@ -120,6 +120,7 @@ def time_record_service(replica: Replica, account_ids: list[str], rng: random.Ra
         if n >= WARM_UP:
             samples[kind].append(watch.wall_ms)
             samples["cpu"].append(watch.cpu_ms)
+            samples[f"{kind}_cpu"].append(watch.cpu_ms)
     return samples
 
 
@@ -150,6 +151,7 @@ def time_bare_sqlite(path: Path, account_ids: list[str]) -> dict[str, list[float
 
 
 def run(accounts: int, seed: int) -> dict:
+    load_at_start = round(os.getloadavg()[0], 2)
     started = time.perf_counter()
     source, counts = demo_replica(accounts, seed)
     prepare_s = time.perf_counter() - started
@@ -174,12 +176,14 @@ def run(accounts: int, seed: int) -> dict:
         "update_account": percentiles(samples["update"]),
         "create_contact": percentiles(samples["create"]),
         "writes_cpu": percentiles(samples["cpu"]),
+        "update_account_cpu": percentiles(samples["update_cpu"]),
+        "create_contact_cpu": percentiles(samples["create_cpu"]),
         "reference_bare_sqlite_update_insert": percentiles(bare["wall"]),
         "reference_cpu": percentiles(bare["cpu"]),
         "target_p95_ms": TARGET_P95_MS,
         "meets_target": p95 < TARGET_P95_MS,
         "replica_ready_s": round(prepare_s, 1),
-        "machine": machine(),
+        "machine": {**machine(), "load_average_1m_at_start": load_at_start},
     }
 
 
