@@ -126,26 +126,31 @@ class AccountMapView(QGraphicsView):
     def show_accounts(self, data: AccountMap | MapLayout, *, fit: bool = True) -> None:
         """Show accounts; pass a :class:`MapLayout` made off the GUI thread for a large book."""
         layout = data if isinstance(data, MapLayout) else lay_out(data)
-        scene = self.scene()
-        scene.clear()
+        # A new scene filled before the view shows it: items added to a shown scene
+        # are repainted once more by the event loop after the first paint.
+        self.scene().deleteLater()
+        scene = QGraphicsScene(self)
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # a few dozen items
         self._route = []
         if not len(layout.data):
             self.layer = None
+            self.setScene(scene)
             self.show_route(*self._route_data, fit=False)
             return
         self.projection = layout.projection
         self.layer = AccountLayer(layout)
-        self._add_outlines(layout)
+        self._add_outlines(scene, layout)
         scene.addItem(self.layer)
         bounds = self.layer.boundingRect()
         room = max(bounds.width(), bounds.height(), 100.0)
         scene.setSceneRect(bounds.adjusted(-room, -room, room, room))  # room to pan past the edges
+        self.setScene(scene)
         if fit:
             self._navigated = False
             self.fit_all()
         self.show_route(*self._route_data, fit=False)
 
-    def _add_outlines(self, layout: MapLayout) -> None:
+    def _add_outlines(self, scene: QGraphicsScene, layout: MapLayout) -> None:
         font = QFont()
         font.setBold(True)
         for t, hull in layout.outlines.items():
@@ -157,7 +162,7 @@ class AccountMapView(QGraphicsView):
             path = QPainterPath()
             path.addPolygon(hull)
             path.closeSubpath()
-            self.scene().addPath(path, pen, QBrush(fill)).setZValue(-1)
+            scene.addPath(path, pen, QBrush(fill)).setZValue(-1)
         for t, centre in layout.centres.items():
             label = QGraphicsSimpleTextItem(layout.data.territories[t].name)
             label.setFont(font)
@@ -165,7 +170,7 @@ class AccountMapView(QGraphicsView):
             label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
             label.setPos(centre)
             label.setZValue(2)
-            self.scene().addItem(label)
+            scene.addItem(label)
 
     def zoom_to(self, rect: QRectF) -> None:
         self._navigated = True
