@@ -18,7 +18,7 @@ in the same transaction.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,13 +85,16 @@ class Placement:
             out.add(territory_bucket(account.territory_id))
         if account.owner_id:
             out.add(user_bucket(account.owner_id))
-        technicians = self.session.execute(
+        out.update(user_bucket(t) for t in self.technicians_of(account_id))
+        return out
+
+    def technicians_of(self, account_id: str) -> Iterable[str]:
+        """Technicians with a job on the account."""
+        return self.session.execute(
             select(ServiceJob.technician_id)
             .where(ServiceJob.account_id == account_id, ServiceJob.technician_id.is_not(None))
             .distinct()
         ).scalars()
-        out.update(user_bucket(t) for t in technicians)
-        return out
 
     def account_territory(self, account_id: Optional[str]) -> set[str]:
         account = self.session.get(Account, account_id) if account_id else None
@@ -157,6 +160,38 @@ class Placement:
 
     def buckets_of_row(self, row: Entity) -> set[str]:
         return self.buckets_of(type(row).__entity__, _values(row))
+
+
+class BatchPlacement(Placement):
+    """Placement for one push batch: each account's technicians read once.
+
+    The batch calls ``forget`` whenever it writes a service job, since that
+    can change who works on an account.
+    """
+
+    def __init__(self, session: Session):
+        super().__init__(session)
+        self._technicians: dict[str, frozenset[str]] = {}
+
+    def preload(self, account_ids: Iterable[str]) -> None:
+        wanted = sorted({a for a in account_ids if a and a not in self._technicians})
+        if not wanted:
+            return
+        found: dict[str, set[str]] = {a: set() for a in wanted}
+        for account_id, technician in self.session.execute(
+            select(ServiceJob.account_id, ServiceJob.technician_id).where(
+                ServiceJob.account_id.in_(wanted), ServiceJob.technician_id.is_not(None))
+        ):
+            found[account_id].add(technician)
+        self._technicians.update((a, frozenset(t)) for a, t in found.items())
+
+    def technicians_of(self, account_id: str) -> Iterable[str]:
+        if account_id not in self._technicians:
+            self._technicians[account_id] = frozenset(super().technicians_of(account_id))
+        return self._technicians[account_id]
+
+    def forget(self) -> None:
+        self._technicians.clear()
 
 
 def _values(row: Entity) -> dict[str, Any]:

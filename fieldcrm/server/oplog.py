@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Optional
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -138,7 +138,12 @@ class OpLog:
                 seq += 1
                 rows.append({"entity": entity, "row_id": row_id, "bucket": bucket, "seq": seq, "op": op, "at": now})
             last[bucket] = seq
-            session.execute(update(BucketCounter).where(BucketCounter.bucket == bucket).values(seq=seq))
+        # One statement for all counters (the rows are already locked).
+        session.connection().execute(
+            update(BucketCounter.__table__).where(BucketCounter.__table__.c.bucket == bindparam("counter"))
+            .values(seq=bindparam("last")),
+            [{"counter": bucket, "last": seq} for bucket, seq in last.items()],
+        )
         if all_new:
             session.execute(insert(BucketOp.__table__), rows)
         else:

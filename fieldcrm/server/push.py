@@ -1,280 +1,63 @@
-"""Applying a laptop's mutations: one savepoint each, recorded for retries.
+"""Applying a laptop's batch of mutations in one transaction, recorded for retries.
 
-A pushed batch runs in one transaction. Each mutation runs in a savepoint
-together with the record of having applied it (``applied_mutation``) and the
-ops it appends, so a retried batch gets the recorded answers and changes
-nothing, and a bad mutation only rolls back its own savepoint (and its ops).
-Per batch, not per mutation: one look-up of the recorded mutations, one
-locking read per entity of the rows it changes (in id order), one read of
-the buckets holding them, and one numbering of all ops under the sorted
-counter locks just before the commit. A batch that cannot commit (a
-constraint at commit) is applied again one transaction per mutation. Row
-versions are per-row counters: every accepted change adds one.
+Every mutation commits together with the record of having applied it
+(``applied_mutation``) and the ops it appends, so a retried batch gets the
+recorded answers and changes nothing. Per batch, not per mutation: one
+look-up of the recorded mutations, one locking read per entity of the rows it
+changes (in id order), one read of the buckets holding them and of the
+technicians of the accounts involved, one flush of the rows' writes, one
+insert of all records, and one numbering of all ops under the sorted counter
+locks just before the commit.
+
+A mutation is checked before it writes anything, so a rejected one needs no
+savepoint: its record is its whole effect. When a mutation is rejected after
+it wrote (it would leave the caller's territories) or the batch breaks a
+constraint, the transaction rolls back and the batch runs again with a
+savepoint per mutation; if even that cannot commit, one transaction per
+mutation. Row versions are per-row counters: every accepted change adds one.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
-import orjson
-from sqlalchemy import func, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldcrm.server.db import Database
-from fieldcrm.server.distribution import Placement, place_changed
-from fieldcrm.server.erp.jobs import queue_erp_work
-from fieldcrm.server.merge import three_way
+from fieldcrm.server.distribution import BatchPlacement
+from fieldcrm.server.mutation import MutationApplier, Rejected, result_of
 from fieldcrm.server.oplog import OpLog
-from fieldcrm.server.rows import delete_row, tombstone_visible
-from fieldcrm.server.scope import Caller, manages
-from fieldcrm.server.tables import AppliedMutation, ConflictRecord, Tombstone
-from fieldcrm.storage.base import SYSTEM_FIELDS, Entity
-from fieldcrm.storage.reference import User
-from fieldcrm.storage.registry import ENTITIES, REFERENCES, fields_of, row_to_dict
-from fieldcrm.storage.types import new_id, utcnow
-from fieldcrm.storage.validation import ValidationError, validate_changes
+from fieldcrm.server.scope import Caller
+from fieldcrm.server.tables import AppliedMutation
+from fieldcrm.storage.base import Entity
+from fieldcrm.storage.registry import ENTITIES
+from fieldcrm.storage.types import utcnow
 from fieldcrm.sync.wire import Mutation, MutationResult
 
 log = logging.getLogger("fieldcrm.server.push")
 
-USER_LINKS = ("owner_id", "technician_id", "manager_id", "decided_by")
-PERSONAL = ("visit", "activity", "visit_plan")
-DECISIONS = ("approved", "returned")
 
-
-class Rejected(Exception):
-    """The mutation cannot be applied; the message tells the user what to fix."""
-
-
-def _result(m: Mutation, status: str, **kw: Any) -> MutationResult:
-    return MutationResult(mutation_id=m.mutation_id, seq=m.seq, status=status, **kw)
-
-
-class MutationApplier:
-    """Applies one mutation for one caller inside an open transaction."""
-
-    def __init__(self, session: Session, oplog: OpLog, caller: Caller, client_id: str, m: Mutation,
-                 locked: Optional[dict[tuple[str, str], Entity]] = None):
-        self.s, self.oplog, self.caller, self.client_id, self.m = session, oplog, caller, client_id, m
-        self.locked = locked or {}  # rows this transaction already holds FOR UPDATE
-
-    def _can_see(self, entity: str, row_id: str) -> bool:
-        """``scope.can_see``, answered from the op log (counting this transaction's ops)."""
-        return self.caller.is_admin or bool(self.oplog.held(entity, row_id) & self.caller.subscriptions)
-
-    def run(self) -> MutationResult:
-        m = self.m
-        cls = ENTITIES.get(m.entity)
-        if cls is None:
-            raise Rejected(f"unknown record type {m.entity!r}")
-        if cls.__reference__:
-            raise Rejected(f"{m.entity} records are managed on the server and are read-only on laptops")
-        changes = dict(m.changes)
-        if "id" in changes and changes.pop("id") != m.row_id:
-            raise Rejected("id: does not match the record being changed")
-        self.cls, self.changes = cls, changes
-        result = {"create": self.create, "update": self.update, "delete": self.delete}[m.op]()
-        queue_erp_work(self.s, m.entity, m.row_id)  # a submitted order's ERP job, in this transaction
-        return result
-
-    # -- checks ------------------------------------------------------------
-    def _validate(self, creating: bool, current: Optional[dict] = None) -> dict[str, Any]:
-        try:
-            return validate_changes(self.cls, self.changes, creating=creating, current=current)
-        except ValidationError as exc:
-            raise Rejected(exc.summary()) from None
-
-    def _check_links(self, values: dict[str, Any]) -> None:
-        fields = fields_of(self.cls)
-        for name, value in values.items():
-            if value is None or name not in fields:
-                continue
-            target = REFERENCES.get(name)
-            if target is not None:
-                ref_cls = ENTITIES[target]
-                exists = self.s.get(ref_cls, value) is not None
-                if not exists or not (ref_cls.__reference__ or self._can_see(target, value)):
-                    raise Rejected(f"{name}: no such {target.replace('_', ' ')}")
-            elif name in USER_LINKS and self.s.get(User, value) is None:
-                raise Rejected(f"{name}: no such user")
-
-    def _check_owner(self, values: dict[str, Any], current_owner: Optional[str] = None) -> None:
-        if self.cls.__entity__ not in PERSONAL or self.caller.is_admin or "owner_id" not in values:
-            return
-        owner = values["owner_id"]
-        if owner != self.caller.id and not manages(self.s, self.caller.id, owner):
-            raise Rejected("owner_id: you can only plan and record work for yourself or your team")
-
-    def _check_targets(self, targets: set[str], current: set[str]) -> None:
-        """The row must stay in the caller's scope and enter no foreign territory."""
-        if self.caller.is_admin:
-            return
-        subs = self.caller.subscriptions
-        foreign = sorted(b for b in targets - current if b.startswith("territory:") and b not in subs)
-        if foreign:
-            raise Rejected("territory_id: not one of your territories")
-        if not targets & subs:
-            raise Rejected(f"this {self.m.entity.replace('_', ' ')} would leave your territories")
-
-    def _check_plan_decision(self, row: Entity, apply: dict[str, Any]) -> None:
-        if self.cls.__entity__ != "visit_plan" or "status" not in apply:
-            return
-        status = apply["status"]
-        if status in DECISIONS:
-            if not (self.caller.is_admin or manages(self.s, self.caller.id, row.owner_id)):
-                raise Rejected("status: only the plan owner's manager can approve or return a plan")
-            apply["decided_at"], apply["decided_by"] = utcnow(), self.caller.id
-        elif row.owner_id != self.caller.id and not self.caller.is_admin:
-            raise Rejected("status: only the plan's owner can change it to " + status)
-
-    def _unchanged_since_base(self, row: Entity) -> bool:
-        """No one else wrote the row since the laptop's base version.
-
-        Versions the same laptop produced since then (an earlier entry of its
-        own outbox) do not count as someone else's change.
-        """
-        base = self.m.base_version
-        if row.version == base:
-            return True
-        if row.version < base:
-            return False
-        own = self.s.execute(
-            select(func.count()).select_from(AppliedMutation).where(
-                AppliedMutation.entity == self.m.entity, AppliedMutation.row_id == row.id,
-                AppliedMutation.client_id == self.client_id, AppliedMutation.user_id == self.caller.id,
-                AppliedMutation.version > base, AppliedMutation.version <= row.version,
-            )
-        ).scalar_one()
-        return own == row.version - base
-
-    def _stamp(self, row: Entity) -> None:
-        row.updated_at, row.updated_by = utcnow(), self.caller.id
-
-    def _conflict(self, kind: str, fields: dict, row: Optional[Entity], server_user: Optional[str],
-                  version: int) -> MutationResult:
-        record = ConflictRecord(
-            id=new_id(), entity=self.m.entity, row_id=self.m.row_id, kind=kind,
-            mutation_id=self.m.mutation_id, laptop_user_id=self.caller.id, server_user_id=server_user,
-            fields=orjson.dumps(fields).decode(), created_at=utcnow(),
-        )
-        self.s.add(record)
-        return _result(
-            self.m, "conflict", version=version, row=row_to_dict(row) if row is not None else None,
-            conflict_id=record.id, conflict_kind=kind, fields=fields,
-            message={
-                "field": "changed on the server too; the server's value was kept",
-                "delete": "changed on the server since you saw it; not deleted",
-                "deleted": "deleted on the server; restore it or drop your change",
-            }[kind],
-        )
-
-    def _locked_row(self) -> tuple[Optional[Entity], Optional[Tombstone]]:
-        """The row to change (locked), or its tombstone when it was deleted.
-
-        A row outside the caller's scope is "not found", exactly like a row
-        that never existed.
-        """
-        m = self.m
-        if (m.entity, m.row_id) in self.locked:
-            row = self.s.get(self.cls, m.row_id)
-        else:
-            row = self.s.get(self.cls, m.row_id, with_for_update=True)
-        if row is not None and self._can_see(m.entity, m.row_id):
-            return row, None
-        tomb = self.s.get(Tombstone, (m.entity, m.row_id)) if row is None else None
-        if tomb is None or not tombstone_visible(tomb, self.caller):
-            raise Rejected(f"{m.entity.replace('_', ' ')} not found")
-        return None, tomb
-
-    # -- the three ops -------------------------------------------------------
-    def create(self) -> MutationResult:
-        m, cls = self.m, self.cls
-        if self.s.get(cls, m.row_id) is not None:
-            raise Rejected("a record with this id already exists")
-        tomb = self.s.get(Tombstone, (m.entity, m.row_id))
-        if tomb is not None and not tombstone_visible(tomb, self.caller):
-            raise Rejected("a record with this id already exists")
-        values = self._validate(creating=True)
-        self._check_links(values)
-        self._check_owner(values)
-        row = cls(id=m.row_id, **values)
-        if cls.__entity__ == "visit_plan" and values.get("status") in DECISIONS:
-            raise Rejected("status: a new plan starts as a draft or submitted")
-        row.version = tomb.version + 1 if tomb is not None else 1  # a restore continues the count
-        self._stamp(row)
-        self.s.add(row)
-        self.s.flush()
-        targets = Placement(self.s).buckets_of_row(row)
-        self._check_targets(targets, set())
-        if tomb is not None:
-            self.s.delete(tomb)
-        place_changed(self.s, self.oplog, row, old=None, targets=targets)
-        return _result(m, "applied", version=row.version)
-
-    def update(self) -> MutationResult:
-        m = self.m
-        row, tomb = self._locked_row()
-        if row is None:
-            fields = {k: {"base": m.base.get(k), "mine": v, "theirs": None} for k, v in self.changes.items()}
-            return self._conflict("deleted", fields, None, tomb.deleted_by, tomb.version)
-        current = row_to_dict(row)
-        values = self._validate(creating=False, current=current)
-        self._check_links(values)
-        self._check_owner(values)
-        unchanged = self._unchanged_since_base(row)
-        outcome = three_way(m.entity, current, values, m.base, unchanged_since_base=unchanged)
-        self._check_plan_decision(row, outcome.apply)
-        server_user = row.updated_by
-        if outcome.apply:
-            old = {k: getattr(row, k) for k in current}
-            held = self.oplog.held(m.entity, row.id)
-            for name, value in outcome.apply.items():
-                setattr(row, name, value)
-            row.version += 1
-            self._stamp(row)
-            self.s.flush()
-            targets = Placement(self.s).buckets_of_row(row)
-            self._check_targets(targets, held)
-            place_changed(self.s, self.oplog, row, old=old, targets=targets)
-        if outcome.clashes:
-            return self._conflict("field", outcome.clashes, row, server_user, row.version)
-        if outcome.apply and not unchanged:
-            return _result(m, "merged", version=row.version, row=row_to_dict(row))
-        return _result(m, "applied", version=row.version)
-
-    def delete(self) -> MutationResult:
-        m = self.m
-        row, tomb = self._locked_row()
-        if row is None:
-            return _result(m, "applied", version=tomb.version, message="already deleted")
-        if not self._unchanged_since_base(row):
-            current = row_to_dict(row)
-            fields = {
-                k: {"base": m.base.get(k), "mine": None, "theirs": v}
-                for k, v in current.items()
-                if k not in SYSTEM_FIELDS and k in m.base and m.base.get(k) != v
-            }
-            return self._conflict("delete", fields, row, row.updated_by, row.version)
-        version = delete_row(self.s, self.oplog, row, by=self.caller.id)
-        return _result(m, "applied", version=version)
-
-
-def _record(session: Session, caller: Caller, client_id: str, m: Mutation, result: MutationResult) -> AppliedMutation:
-    record = AppliedMutation(
+def _record_values(caller: Caller, client_id: str, m: Mutation, result: MutationResult) -> dict[str, Any]:
+    return dict(
         mutation_id=m.mutation_id, user_id=caller.id, client_id=client_id, seq=m.seq,
         entity=m.entity[:32], row_id=m.row_id, status=result.status,
         version=result.version if result.status in ("applied", "merged") else None,
         result=result.model_dump_json(), applied_at=utcnow(),
     )
+
+
+def _record(session: Session, caller: Caller, client_id: str, m: Mutation, result: MutationResult) -> AppliedMutation:
+    record = AppliedMutation(**_record_values(caller, client_id, m, result))
     session.add(record)
     return record
 
 
 def _replay(recorded: AppliedMutation, caller: Caller, m: Mutation) -> MutationResult:
     if recorded.user_id != caller.id:
-        return _result(m, "rejected", message="this mutation id was already used; send the change under a new id")
+        return result_of(m, "rejected", message="this mutation id was already used; send the change under a new id")
     return MutationResult.model_validate_json(recorded.result)
 
 
@@ -298,7 +81,7 @@ def apply_mutation(db: Database, caller: Caller, client_id: str, m: Mutation) ->
                         session.flush()
                 except Rejected as exc:
                     oplog = OpLog(session)
-                    result = _result(m, "rejected", message=str(exc))
+                    result = result_of(m, "rejected", message=str(exc))
                 oplog.flush()
                 _record(session, caller, client_id, m, result)
             return result
@@ -310,7 +93,7 @@ def apply_mutation(db: Database, caller: Caller, client_id: str, m: Mutation) ->
                 recorded = session.get(AppliedMutation, m.mutation_id)
                 if recorded is not None:
                     return _replay(recorded, caller, m)
-                result = _result(m, "rejected", message="the change does not fit the data on the server")
+                result = result_of(m, "rejected", message="the change does not fit the data on the server")
                 _record(session, caller, client_id, m, result)
                 return result
         except DBAPIError as exc:
@@ -341,12 +124,31 @@ def _lock_rows(session: Session, mutations: list[Mutation]) -> dict[tuple[str, s
     return locked
 
 
-def _apply_batch(db: Database, caller: Caller, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
-    """All mutations in one transaction, each in a savepoint with its record.
+class _NeedsSavepoints(Exception):
+    """A mutation was rejected after it had changed rows: the batch runs again with savepoints."""
 
-    A mutation that is rejected (or breaks a constraint) rolls back only its
-    own savepoint and its ops; the ops of the others are numbered once, under
-    one sorted set of counter locks, just before the commit.
+
+def _accounts_touched(locked: dict[tuple[str, str], Entity], mutations: list[Mutation]) -> set[str]:
+    """Accounts whose technicians the batch's placements will ask for."""
+    out = {m.row_id if m.entity == "account" else m.changes.get("account_id") for m in mutations}
+    out.update(getattr(row, "account_id", None) for row in locked.values())
+    out.update(row.id for (entity, _), row in locked.items() if entity == "account")
+    return {a for a in out if isinstance(a, str)}
+
+
+def _apply_batch(db: Database, caller: Caller, client_id: str, mutations: list[Mutation], *,
+                 isolated: bool) -> list[MutationResult]:
+    """All mutations in one transaction, each atomic with its record.
+
+    Without ``isolated`` no mutation gets a savepoint: checks run before any
+    write, so a rejected mutation has changed nothing and only its record is
+    written; the rows' writes and all records go to the database together
+    after the loop. A mutation rejected after it wrote (it would leave the
+    caller's territories) raises ``_NeedsSavepoints``. With ``isolated``
+    each mutation runs in a savepoint with its record, and a rejected one (or
+    one that breaks a constraint) rolls back only its own savepoint and ops.
+    The ops are numbered once, under one sorted set of counter locks, just
+    before the commit.
     """
     results: list[MutationResult] = []
     with db.write() as session:
@@ -359,47 +161,95 @@ def _apply_batch(db: Database, caller: Caller, client_id: str, mutations: list[M
         locked = _lock_rows(session, fresh)
         oplog = OpLog(session)
         oplog.preload((m.entity, m.row_id) for m in fresh)
+        placement = BatchPlacement(session)
+        placement.preload(_accounts_touched(locked, fresh))
+        answered: dict[str, MutationResult] = {}  # this batch's answers, for a repeated mutation id
+        records: list[dict[str, Any]] = []
+        unrecorded: dict[tuple[str, str], list[int]] = {}
         for m in mutations:
             if m.mutation_id in recorded:
                 results.append(_replay(recorded[m.mutation_id], caller, m))
                 continue
-            before = oplog.snapshot()
-            try:
-                with session.begin_nested():
-                    result = MutationApplier(session, oplog, caller, client_id, m, locked).run()
-                    recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
-                    session.flush()
-            except Rejected as exc:
-                oplog.restore(before)
-                result = _result(m, "rejected", message=str(exc))
-                recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
-            except IntegrityError as exc:
-                # A concurrent retry of the same mutation won, or the data broke
-                # a constraint: answer from the record, or reject.
-                log.info("mutation %s hit a constraint: %s", m.mutation_id, exc.orig)
-                oplog.restore(before)
-                other = session.execute(
-                    select(AppliedMutation).where(AppliedMutation.mutation_id == m.mutation_id)
-                ).scalar_one_or_none()
-                if other is not None:
-                    recorded[m.mutation_id] = other
-                    result = _replay(other, caller, m)
-                else:
-                    result = _result(m, "rejected", message="the change does not fit the data on the server")
-                    recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
+            if m.mutation_id in answered:
+                results.append(answered[m.mutation_id])
+                continue
+            applier = MutationApplier(session, oplog, caller, client_id, m, locked, placement=placement,
+                                      unrecorded=unrecorded, isolated=isolated)
+            result = (_apply_isolated(session, oplog, caller, client_id, m, applier, recorded) if isolated
+                      else _apply_in_batch(applier, m))
+            if not isolated:
+                records.append(_record_values(caller, client_id, m, result))
+                if result.version is not None and result.status in ("applied", "merged"):
+                    unrecorded.setdefault((m.entity, m.row_id), []).append(result.version)
+            answered[m.mutation_id] = result
             results.append(result)
+        session.flush()
+        if records:
+            session.execute(insert(AppliedMutation.__table__), records)
         oplog.flush()
     return results
 
 
+def _apply_in_batch(applier: MutationApplier, m: Mutation) -> MutationResult:
+    try:
+        return applier.run()
+    except Rejected as exc:
+        if applier.wrote:
+            raise _NeedsSavepoints(str(exc)) from None
+        # Nothing was written and no op was added: the answer is the whole effect.
+        return result_of(m, "rejected", message=str(exc))
+
+
+def _apply_isolated(session: Session, oplog: OpLog, caller: Caller, client_id: str, m: Mutation,
+                    applier: MutationApplier, recorded: dict[str, AppliedMutation]) -> MutationResult:
+    before = oplog.snapshot()
+    try:
+        with session.begin_nested():
+            result = applier.run()
+            recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
+            session.flush()
+    except Rejected as exc:
+        oplog.restore(before)
+        result = result_of(m, "rejected", message=str(exc))
+        recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
+    except IntegrityError as exc:
+        # A concurrent retry of the same mutation won, or the data broke
+        # a constraint: answer from the record, or reject.
+        log.info("mutation %s hit a constraint: %s", m.mutation_id, exc.orig)
+        oplog.restore(before)
+        other = session.execute(
+            select(AppliedMutation).where(AppliedMutation.mutation_id == m.mutation_id)
+        ).scalar_one_or_none()
+        if other is not None:
+            recorded[m.mutation_id] = other
+            result = _replay(other, caller, m)
+        else:
+            result = result_of(m, "rejected", message="the change does not fit the data on the server")
+            recorded[m.mutation_id] = _record(session, caller, client_id, m, result)
+    return result
+
+
 def push(db: Database, caller: Caller, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
-    """Apply a batch in one transaction; when that cannot commit, one transaction per mutation."""
+    """Apply a batch in one transaction.
+
+    First without savepoints; when a mutation is rejected after it wrote, or
+    the batch breaks a constraint, again with a savepoint per mutation; when
+    that cannot commit either, one transaction per mutation.
+    """
     if not mutations:
         return []
-    for attempt in range(5):
+    isolated = False
+    for attempt in range(6):
         try:
-            return _apply_batch(db, caller, client_id, mutations)
+            return _apply_batch(db, caller, client_id, mutations, isolated=isolated)
+        except _NeedsSavepoints as exc:
+            log.info("push batch has a mutation rejected after writing (%s); applying with savepoints", exc)
+            isolated = True
         except IntegrityError as exc:
+            if not isolated:
+                log.info("push batch hit a constraint, applying with savepoints: %s", exc.orig)
+                isolated = True
+                continue
             log.info("push batch hit a constraint at commit, applying one by one: %s", exc.orig)
             break
         except DBAPIError as exc:

@@ -109,3 +109,40 @@ def test_a_bad_mutation_never_blocks_the_ones_behind_it(server, org):
     assert "read-only" in results[2]["message"]
     assert "credit_limit" in results[3]["message"]
     assert "unknown record type" in results[4]["message"]
+
+
+def test_a_change_refused_after_it_was_written_leaves_no_trace_and_blocks_nothing(server, org):
+    rep = login(server.url, "rep_north", org.passwords["rep_north"])
+    laptop = Replica(rep).sync()
+    north_a, north_b = org.accounts["north_a"], org.accounts["north_b"]
+    batch = [
+        mutation("account", north_a, "update", {"phone": "+1 555 0101"}, base={"phone": None}, base_version=1),
+        # Into a territory the rep does not hold: refused once the new placement is known.
+        mutation("account", north_b, "update", {"territory_id": org.territories["WEST"], "city": "Gone"},
+                 base={"city": "Springfield"}, base_version=1),
+        mutation("contact", org.contacts["north_b"], "update", {"title": "Buyer"}, base={"title": None},
+                 base_version=1),
+    ]
+    first = rep.push(batch).json()["results"]
+    assert [r["status"] for r in first] == ["applied", "rejected", "applied"]
+    assert "territor" in first[1]["message"]
+    moved = rep.get(f"/api/v1/records/account/{north_b}").json()
+    assert moved["version"] == 1 and moved["city"] == "Springfield"
+    assert moved["territory_id"] == org.territories["NORTH"]
+    laptop.sync()
+    assert laptop.rows["account"][north_a]["phone"] == "+1 555 0101"
+    assert laptop.rows["contact"][org.contacts["north_b"]]["title"] == "Buyer"
+    assert rep.push(batch).json()["results"] == first
+
+
+def test_two_changes_of_one_row_in_a_batch_are_the_laptops_own_not_a_merge(server, org):
+    rep = login(server.url, "rep_north", org.passwords["rep_north"])
+    account = org.accounts["north_a"]
+    results = rep.push([
+        mutation("account", account, "update", {"phone": "111"}, base={"phone": None}, base_version=1),
+        # Written before the first answer came back: same base version.
+        mutation("account", account, "update", {"city": "Lyon"}, base={"city": "Springfield"}, base_version=1),
+    ]).json()["results"]
+    assert [(r["status"], r["version"]) for r in results] == [("applied", 2), ("applied", 3)]
+    row = rep.get(f"/api/v1/records/account/{account}").json()
+    assert (row["phone"], row["city"], row["version"]) == ("111", "Lyon", 3)
