@@ -1,11 +1,20 @@
 """Delta sync rounds: many laptops against one server (or two) on PostgreSQL.
 
-Each simulated laptop signs in, does a first sync, then loops for the run's
-duration: push 10 changes, pull until nothing more (it receives its team's
-changes, about 10 per round each). Reports rounds/s and round latency
-percentiles for one server process and for two processes on the same database.
+Each simulated laptop signs in, does a first sync, then, for the run's
+duration, does a round every ``--interval`` seconds (a random phase each; a
+round that overruns its slot is followed at once by the next): push 10
+changes to 10 different accounts of its own, pull until nothing more (it
+receives its team's changes: ten reps share a territory). 10 s is the
+shortest sync interval the app allows (``MIN_SYNC_INTERVAL``; the default is
+300 s), so 200 laptops offer 20 rounds/s. ``--interval 0`` is the closed
+loop: no pause between rounds, i.e. the servers' saturation throughput, where
+latency is only laptops / throughput (Little's law).
 
-    .venv/bin/python bench/server_rounds.py [--laptops 200] [--seconds 60]
+Reports rounds/s, round latency percentiles, the servers' CPU and the load
+generator's own CPU, for one server process and for two processes on the same
+database; each ``--interval`` given runs in turn on the same servers.
+
+    .venv/bin/python bench/server_rounds.py [--laptops 200] [--seconds 60] [--interval 10 --interval 0]
 
 Prints one JSON object.
 """
@@ -14,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
@@ -22,6 +32,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +43,8 @@ from tests.support.postgres import pg_database  # noqa: E402
 from tests.support.server import login, start_server  # noqa: E402
 
 PER_TERRITORY = 10
-ACCOUNTS_PER_REP = 5
+ACCOUNTS_PER_REP = 10
+CHANGES_PER_ROUND = 10
 
 
 def build_org(url: str, laptops: int) -> None:
@@ -61,9 +73,13 @@ def build_org(url: str, laptops: int) -> None:
     db.dispose()
 
 
-def run_laptops(urls: list[str], laptops: int, seconds: float) -> dict:
+def signed_in_laptops(urls: list[str], laptops: int) -> list[Replica]:
+    """Every laptop signed in (spread over the servers) and synced once."""
     clients = [login(urls[n % len(urls)], f"rep{n}", "bench-pw-1", device_id=f"bench-{n}") for n in range(laptops)]
-    replicas = [Replica(c).sync() for c in clients]
+    return [Replica(c).sync() for c in clients]
+
+
+def run_laptops(replicas: list[Replica], servers: list, seconds: float, interval: float) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -72,11 +88,18 @@ def run_laptops(urls: list[str], laptops: int, seconds: float) -> dict:
     def laptop(n: int) -> None:
         replica, rng = replicas[n], random.Random(n)
         own = [row for row in replica.rows["account"].values() if row["owner_id"] == replica.client.user["id"]]
-        while time.monotonic() < stop_at:
+        next_round = time.monotonic() + rng.uniform(0, interval)
+        while True:
+            now = time.monotonic()
+            if next_round > now:
+                time.sleep(max(0.0, min(next_round, stop_at) - now))
+            if time.monotonic() >= stop_at:
+                return
+            # Late by more than a slot: the next round starts right after this one, no catching up.
+            next_round = max(next_round + interval, time.monotonic())
             started = time.perf_counter()
             batch = []
-            for _ in range(10):
-                row = rng.choice(own)
+            for row in rng.sample(own, min(CHANGES_PER_ROUND, len(own))):
                 batch.append(mutation("account", row["id"], "update", {"notes": uuid.uuid4().hex},
                                       base={"notes": row.get("notes")}, base_version=row["version"]))
             try:
@@ -101,38 +124,53 @@ def run_laptops(urls: list[str], laptops: int, seconds: float) -> dict:
             with lock:
                 latencies.append(time.perf_counter() - started)
 
-    threads = [threading.Thread(target=laptop, args=(n,)) for n in range(laptops)]
-    began = time.perf_counter()
+    threads = [threading.Thread(target=laptop, args=(n,)) for n in range(len(replicas))]
+    server_procs = [psutil.Process(s.pid) for s in servers]
+    server_cpu = sum(sum(p.cpu_times()[:2]) for p in server_procs)
+    own_cpu, began = time.process_time(), time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began
+    own_cpu = time.process_time() - own_cpu
+    server_cpu = sum(sum(p.cpu_times()[:2]) for p in server_procs) - server_cpu
     latencies.sort()
     pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 3)  # noqa: E731
-    return {"servers": len(urls), "rounds": len(latencies), "rounds_per_s": round(len(latencies) / elapsed, 1),
-            "p50_s": pick(0.50), "p95_s": pick(0.95), "p99_s": pick(0.99), "errors": len(errors)}
+    return {"servers": len(servers), "interval_s": interval,
+            "offered_rounds_per_s": round(len(replicas) / interval, 1) if interval else None,
+            "rounds": len(latencies), "rounds_per_s": round(len(latencies) / elapsed, 1),
+            "p50_s": pick(0.50), "p95_s": pick(0.95), "p99_s": pick(0.99), "errors": len(errors),
+            "server_cpu_s": round(server_cpu, 1),
+            "server_cpu_ms_per_round": round(1000 * server_cpu / max(1, len(latencies)), 1),
+            "generator_cpu_s": round(own_cpu, 1), "load_average": round(os.getloadavg()[0], 1)}
 
 
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--laptops", type=int, default=200)
     p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--interval", type=float, action="append", metavar="S",
+                   help="seconds between a laptop's rounds; 0 = closed loop; repeat for several runs (default 10)")
+    p.add_argument("--servers", type=int, action="append", choices=(1, 2),
+                   help="server processes; repeat for several runs (default 1 and 2)")
     args = p.parse_args()
     results = []
-    for processes in (1, 2):
+    for processes in args.servers or (1, 2):
         with pg_database() as url, tempfile.TemporaryDirectory() as tmp:
             servers = [start_server(url, tmp_path=Path(tmp))]
             build_org(url, args.laptops)
             if processes == 2:
                 servers.append(start_server(url, tmp_path=Path(tmp)))
             try:
-                results.append(run_laptops([s.url for s in servers], args.laptops, args.seconds))
+                replicas = signed_in_laptops([s.url for s in servers], args.laptops)
+                for interval in args.interval or (10.0,):
+                    results.append(run_laptops(replicas, servers, args.seconds, interval))
             finally:
                 for s in servers:
                     s.stop()
     print(json.dumps({"bench": "server_rounds", "db": "postgresql", "laptops": args.laptops,
-                      "seconds": args.seconds, "changes_up_per_round": 10, "results": results,
+                      "seconds": args.seconds, "changes_up_per_round": CHANGES_PER_ROUND, "results": results,
                       "target_p99_s": 1.0}))
 
 
