@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from fieldcrm.services.view_today import plan_of_day
@@ -30,19 +31,29 @@ class TodayView(QWidget):
         self.setObjectName("today")
         self.heading = QLabel(objectName="today-heading")
         self.visits = RecordTable(ctx, "visit", (
-            ("planned_start", "Time", _hour), ("account_name", "Account", None),
-            ("objective", "Objective", None), ("status", "Status", choice)), "today-visits")
+            ("planned_start", QT_TRANSLATE_NOOP("RecordTable", "Time"), _hour),
+            ("account_name", QT_TRANSLATE_NOOP("RecordTable", "Account"), None),
+            ("objective", QT_TRANSLATE_NOOP("RecordTable", "Objective"), None),
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice)), "today-visits")
         self.jobs = RecordTable(ctx, "service_job", (
-            ("scheduled_start", "Time", _hour), ("account_name", "Account", None),
-            ("title", "Job", None), ("status", "Status", choice)), "today-jobs")
+            ("scheduled_start", QT_TRANSLATE_NOOP("RecordTable", "Time"), _hour),
+            ("account_name", QT_TRANSLATE_NOOP("RecordTable", "Account"), None),
+            ("title", QT_TRANSLATE_NOOP("RecordTable", "Job"), None),
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice)), "today-jobs")
         self.tasks = RecordTable(ctx, "activity", (
-            ("due_at", "Due", _hour), ("kind", "Kind", choice), ("subject", "Subject", None),
-            ("account_name", "Account", None)), "today-tasks")
+            ("due_at", QT_TRANSLATE_NOOP("RecordTable", "Due"), _hour),
+            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), choice),
+            ("subject", QT_TRANSLATE_NOOP("RecordTable", "Subject"), None),
+            ("account_name", QT_TRANSLATE_NOOP("RecordTable", "Account"), None)), "today-tasks")
         self.overdue = RecordTable(ctx, "activity", (
-            ("entity", "What", _kind), ("account_name", "Account", None),
-            ("label", "Title", None), ("since", "Since", when)), "today-overdue")
+            ("entity", QT_TRANSLATE_NOOP("RecordTable", "What"), _kind),
+            ("account_name", QT_TRANSLATE_NOOP("RecordTable", "Account"), None),
+            ("label", QT_TRANSLATE_NOOP("RecordTable", "Title"), None),
+            ("since", QT_TRANSLATE_NOOP("RecordTable", "Since"), when)), "today-overdue")
         self.changes = RecordTable(ctx, "account", (
-            ("entity", "What", _kind), ("title", "Title", None), ("when", "Changed", when)),
+            ("entity", QT_TRANSLATE_NOOP("RecordTable", "What"), _kind),
+            ("title", QT_TRANSLATE_NOOP("RecordTable", "Title"), None),
+            ("when", QT_TRANSLATE_NOOP("RecordTable", "Changed"), when)),
             "today-changes")
         self.boxes: dict[str, QGroupBox] = {}
         grid = QGridLayout()
