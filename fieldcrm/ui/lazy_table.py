@@ -239,14 +239,24 @@ class LazyTableModel(QAbstractTableModel):
         if self._runner is None:
             self._apply_ids(generation, self._query_ids(query, self._ids))
             return
-        label = QCoreApplication.translate("LazyTableModel", "Loading list…")
         if self._fetch_head is not None and not self._ids:
-            # Nothing on screen: count and first page first, all ids after.
-            Op(self._query_head, query, label=label) \
-                .success(lambda result: self._apply_head(generation, result)) \
-                .failure(self._fetch_failed).run(self._runner)
+            # Nothing on screen: count and first page first; all ids once they
+            # are shown, so reading them does not hold up the first screen.
+            self._ids_handle = (
+                Op(self._query_head, query, label=self._loading_label())
+                .success(lambda result: self._apply_head(generation, result))
+                .failure(self._fetch_failed)
+                .run(self._runner)
+            )
+            return
+        self._query_all_ids(generation)
+
+    def _loading_label(self) -> str:
+        return QCoreApplication.translate("LazyTableModel", "Loading list…")
+
+    def _query_all_ids(self, generation: int) -> None:
         self._ids_handle = (
-            Op(self._query_ids, query, self._ids, label=label)
+            Op(self._query_ids, self._query, self._ids, label=self._loading_label())
             .success(lambda result: self._apply_ids(generation, result))
             .failure(self._fetch_failed)
             .run(self._runner)
@@ -274,7 +284,7 @@ class LazyTableModel(QAbstractTableModel):
         return _Head(count, ids, self._fetch_rows(ids) if ids else {})
 
     def _apply_head(self, generation: int, head: _Head) -> None:
-        if generation != self._generation or not self._loading or self._ids:
+        if generation != self._generation:
             return
         self.beginResetModel()
         self._ids = head.ids + [None] * max(0, head.count - len(head.ids))
@@ -286,6 +296,8 @@ class LazyTableModel(QAbstractTableModel):
             self._store(0, head.rows)
         self.endResetModel()
         self.ids_loaded.emit(head.count)
+        if generation == self._generation:  # no receiver asked for another query
+            self._query_all_ids(generation)
 
     def _query_ids(self, query: ListQuery, old: list[str]) -> _Ids:
         """Runs on the replica thread: fetch the ids and do the O(n) work of
