@@ -12,7 +12,8 @@ with the worker waiting, the time from the push that submits one order (what
 a laptop's sync sends) to the confirmed answer written back
 (``sync_to_confirmed``; the settle delay is set to 0 here).
 
-Reference, same run, same Tryton: the same orders as a bare JSON-RPC loop
+Reference, same run, same Tryton, taking turns with the server path
+(``--rounds``, default 4): the same orders as a bare JSON-RPC loop
 (``sale.sale.create`` with lines, ``quote``, ``confirm``, then reading the
 state until ``processing``), which is the least any connector must do. The
 connector's extra cost is ``overhead_pct`` (target: under 20 %).
@@ -57,6 +58,7 @@ class Meter:
     def __init__(self, tryton: LocalTryton):
         self.tryton = tryton
         self.calls: collections.Counter[str] = collections.Counter()
+        self.ours = self.theirs = 0.0  # summed over every time the meter ran
 
     def __enter__(self) -> "Meter":
         meter, post = self, TrytonClient._post
@@ -71,8 +73,8 @@ class Meter:
 
     def __exit__(self, *exc) -> None:
         TrytonClient._post = self._post
-        self.ours = time.process_time() - self._ours
-        self.theirs = _process_cpu(self.tryton.process.pid) - self._theirs
+        self.ours += time.process_time() - self._ours
+        self.theirs += _process_cpu(self.tryton.process.pid) - self._theirs
 
     def per_order(self, orders: int) -> dict:
         return {"client_cpu_s": round(self.ours / orders, 4), "tryton_cpu_s": round(self.theirs / orders, 4),
@@ -96,7 +98,7 @@ def _tryton(folder: Path) -> LocalTryton:
     return tryton
 
 
-def plain_tryton_loop(tryton: LocalTryton, count: int) -> tuple[list[float], Meter]:
+def plain_tryton_loop(tryton: LocalTryton, count: int, meter: Meter) -> list[float]:
     """create + quote + confirm + wait for processing, as bare RPC calls."""
     client = tryton.client()
     company = client.context["company"]
@@ -107,7 +109,7 @@ def plain_tryton_loop(tryton: LocalTryton, count: int) -> tuple[list[float], Met
     unit = client.model("product.product", "read", [products[0]], ["sale_uom"])[0]["sale_uom"]
     tax, = client.model("account.tax", "search", [], 0, 1, None)
     times = []
-    with Meter(tryton) as meter:
+    with meter:
         for _ in range(count):
             started = time.perf_counter()
             sale, = client.model("sale.sale", "create", [{
@@ -122,10 +124,24 @@ def plain_tryton_loop(tryton: LocalTryton, count: int) -> tuple[list[float], Met
                 time.sleep(0.2)
             times.append(time.perf_counter() - started)
     client.close()
-    return times, meter
+    return times
 
 
-def through_the_server(tryton: LocalTryton, folder: Path, count: int) -> dict:
+class _KeptOpen:
+    """The worker's connector kept across drains, as a long-running worker keeps it."""
+
+    def __init__(self, connector):
+        self.connector = connector
+
+    def __getattr__(self, name):
+        return getattr(self.connector, name)
+
+    def close(self) -> None:
+        pass
+
+
+def through_the_server(tryton: LocalTryton, folder: Path):
+    """A server with the ERP's master data; returns ``drain(n, meter)``, ``latencies(n)``, ``close()``."""
     from sqlalchemy import select
 
     from fieldcrm.server.db import Database
@@ -183,59 +199,80 @@ def through_the_server(tryton: LocalTryton, folder: Path, count: int) -> dict:
         with db.read() as session:
             return session.execute(select(ErpJob.state).where(ErpJob.row_id == order)).scalar_one()
 
-    # Throughput: a backlog of orders (a day of field sales arriving at once), drained.
-    backlog = [submit_one() for _ in range(count)]
-    started = time.perf_counter()
-    with Meter(tryton) as meter:
-        Worker(db, idle_sleep=0.05).run(exit_when_idle=True, pull=False)
-    seconds = time.perf_counter() - started
-    confirmed = sum(state_of(order) == "done" for order in backlog)
+    with db.read() as session:
+        kept = _KeptOpen(config.load_connection(session).connector())
 
-    # Latency: one order at a time with the worker waiting, from the push that
-    # submits it (what a laptop's sync sends) to the answer written back.
-    stop = threading.Event()
-    worker = threading.Thread(target=Worker(db, idle_sleep=0.05, stop=stop).run, kwargs={"pull": False})
-    worker.start()
-    latencies = []
-    try:
-        for _ in range(max(3, count // 4)):
-            pushed = time.perf_counter()
-            order = submit_one()
-            while state_of(order) != "done":
-                time.sleep(0.02)
-            latencies.append(time.perf_counter() - pushed)
-    finally:
-        stop.set()
-        worker.join()
-    db.dispose()
-    return {"orders": count, "confirmed": confirmed, "seconds": round(seconds, 2),
-            "per_order_s": round(seconds / max(1, confirmed), 3),
-            "sync_to_confirmed_p50_s": round(statistics.median(latencies), 2),
-            "sync_to_confirmed_max_s": round(max(latencies), 2), "latency_samples": len(latencies),
-            "meter": meter}
+    def drain(count: int, meter: Meter) -> tuple[float, int]:
+        """Throughput: a backlog of orders (field sales arriving at once), drained by the worker."""
+        backlog = [submit_one() for _ in range(count)]
+        started = time.perf_counter()
+        with meter:
+            Worker(db, idle_sleep=0.05, connector_factory=lambda: kept).run(exit_when_idle=True, pull=False)
+        seconds = time.perf_counter() - started
+        return seconds, sum(state_of(order) == "done" for order in backlog)
+
+    def latencies(count: int) -> list[float]:
+        """One order at a time with the worker waiting, from the push that submits it
+        (what a laptop's sync sends) to the answer written back."""
+        stop = threading.Event()
+        worker = threading.Thread(target=Worker(db, idle_sleep=0.05, stop=stop).run, kwargs={"pull": False})
+        worker.start()
+        times = []
+        try:
+            for _ in range(count):
+                pushed = time.perf_counter()
+                order = submit_one()
+                while state_of(order) != "done":
+                    time.sleep(0.02)
+                times.append(time.perf_counter() - pushed)
+        finally:
+            stop.set()
+            worker.join()
+        return times
+
+    def close() -> None:
+        kept.connector.close()
+        db.dispose()
+
+    return drain, latencies, close
 
 
-def run(count: int) -> dict:
+def run(count: int, rounds: int = 4) -> dict:
+    """The two paths take turns, ``rounds`` times, so a change in the machine's load
+    (or Tryton's growing database) weighs on both alike."""
+    plain, seconds, confirmed = [], 0.0, 0
     with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-erp-") as tmp:
         folder = Path(tmp)
         tryton = _tryton(folder)
         try:
-            plain, plain_meter = plain_tryton_loop(tryton, count)
-            server = through_the_server(tryton, folder, count)
+            plain_meter, server_meter = Meter(tryton), Meter(tryton)
+            drain, latencies, close = through_the_server(tryton, folder)
+            for turn in range(rounds):
+                share = count // rounds + (1 if turn < count % rounds else 0)
+                plain += plain_tryton_loop(tryton, share, plain_meter)
+                took, done = drain(share, server_meter)
+                seconds, confirmed = seconds + took, confirmed + done
+            latency = latencies(max(3, count // 4))
+            close()
         finally:
             tryton.stop()
     plain_per_order = statistics.mean(plain)
-    server_meter = server.pop("meter")
+    per_order = seconds / max(1, confirmed)
+    server = {"orders": count, "confirmed": confirmed, "seconds": round(seconds, 2),
+              "per_order_s": round(per_order, 3),
+              "sync_to_confirmed_p50_s": round(statistics.median(latency), 2),
+              "sync_to_confirmed_max_s": round(max(latency), 2), "latency_samples": len(latency)}
     plain_cpu = (plain_meter.ours + plain_meter.theirs) / count
-    server_cpu = (server_meter.ours + server_meter.theirs) / max(1, server["confirmed"])
+    server_cpu = (server_meter.ours + server_meter.theirs) / max(1, confirmed)
     return {
         "bench": "erp_orders", "machine": machine(), "load_average_end": round(os.getloadavg()[0], 2),
+        "rounds": rounds,
         "plain_tryton": {"orders": count, "per_order_s": round(plain_per_order, 3),
                          "orders_per_min": round(60 / plain_per_order, 1),
                          "p50_s": round(statistics.median(plain), 3), **plain_meter.per_order(count)},
-        "through_server": {**server, "orders_per_min": round(60 / server["per_order_s"], 1),
-                           **server_meter.per_order(max(1, server["confirmed"]))},
-        "overhead_pct": round((server["per_order_s"] / plain_per_order - 1) * 100, 1),
+        "through_server": {**server, "orders_per_min": round(60 / per_order, 1),
+                           **server_meter.per_order(max(1, confirmed))},
+        "overhead_pct": round((per_order / plain_per_order - 1) * 100, 1),
         "cpu_overhead_pct": round((server_cpu / plain_cpu - 1) * 100, 1),
         "target_overhead_pct": 20,
     }
@@ -244,9 +281,10 @@ def run(count: int) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=4, help="turns the two paths take (default 4)")
     parser.add_argument("--json", action="store_true", help="print one JSON line (the default output)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.orders)))
+    print(json.dumps(run(args.orders, args.rounds)))
 
 
 if __name__ == "__main__":
