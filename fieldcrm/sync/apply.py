@@ -99,7 +99,6 @@ class ReplicaWriter:
         self.path = Path(path)
         self.conn = self._connect()
         self._upsert_sql: dict[tuple[str, tuple[str, ...]], tuple[str, list[int]]] = {}
-        self._cache_size: Optional[int] = None  # the connection's own, while a bulk load runs
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30.0)
@@ -316,9 +315,7 @@ class ReplicaWriter:
         Saved first, in the same transaction, so a load interrupted at any point
         is finished (and the indexes rebuilt) by the next sync.
         """
-        if self._cache_size is None:
-            self._cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-            self.conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        self.conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")  # until finish_bulk_load reconnects
         tables = {c.__tablename__ for c in ENTITY_CLASSES}
         with self.transaction():
             if self.get_state("bulk_load_indexes") is not None:
@@ -376,4 +373,3 @@ class ReplicaWriter:
         # it noticing the direct writes, start afresh (the cache size too).
         self.conn.close()
         self.conn = self._connect()
-        self._cache_size = None
