@@ -53,3 +53,15 @@ def test_quit_after_wants_a_number_of_seconds(tmp_path):
     assert out.returncode == 2
     assert "not a number of seconds" in out.stderr
     assert not (tmp_path / "p").exists()
+
+
+def test_window_modules_leave_the_storage_layer_to_the_replica_thread():
+    """What the window needs to show must not import SQLAlchemy, Alembic or the
+    routing solver: those load behind the shown window (see fieldcrm.ui.app)."""
+    code = ("import sys, fieldcrm.cli.main, fieldcrm.ui.app, fieldcrm.ui.main_window; "
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'fieldcrm.routing', 'fieldcrm.storage.replica') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
