@@ -63,9 +63,9 @@ class Meter:
     def __enter__(self) -> "Meter":
         meter, post = self, TrytonClient._post
 
-        def counted(client, method, params, *, authorize):
+        def counted(client, method, params, **how):
             meter.calls[method] += 1
-            return post(client, method, params, authorize=authorize)
+            return post(client, method, params, **how)
 
         self._post, TrytonClient._post = post, counted
         self._ours, self._theirs = time.process_time(), _process_cpu(self.tryton.process.pid)

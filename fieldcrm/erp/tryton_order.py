@@ -56,10 +56,13 @@ class OrderWriter:
     def submit(self, order: OrderRequest) -> OrderStatus:
         if not order.lines:
             raise ErpRejected(f"Order {order.crm_order_id} has no lines.")
-        found = self._find(order.crm_order_id)
+        # The lookup and both checks are reads: sent together, they cost one wait.
+        found, customers, products = self.client.read_together(
+            self._find_call(order.crm_order_id), self._customer_call(order), self._products_call(order))
+        found = _first_live(found)
         if found is None:
-            values, customer = self._sale_values(order)
-            values["lines"] = [["create", self._line_values(order, values, customer)]]
+            values, customer = self._sale_values(order, customers)
+            values["lines"] = [["create", self._line_values(order, values, customer, products)]]
             sale, = self.client.model("sale.sale", "create", [values])
         else:
             sale, current = found["id"], _status_from_row(found)
@@ -69,7 +72,7 @@ class OrderWriter:
                 return self._ensure_processing(order, sale)
             if current.state == OrderState.QUOTATION:
                 self._button(order, "draft", sale)
-            self._replace_lines(order, sale, found["lines"])
+            self._replace_lines(order, sale, found["lines"], customers, products)
         self._button(order, "quote", sale)
         self._button(order, "confirm", sale)
         return self._ensure_processing(order, sale)
@@ -78,20 +81,30 @@ class OrderWriter:
 
     def _find(self, crm_order_id: str) -> dict[str, Any] | None:
         """The sale holding this CRM order id (a live one first), with its status and lines."""
-        rows = self.client.model("sale.sale", "search_read",
-                                 [("reference", "=", crm_order_id)], 0, None,
-                                 [("id", "ASC")], [*_STATUS_FIELDS, "lines"])
-        live = [r for r in rows if r["state"] != "cancelled"]
-        if live:
-            return live[0]
-        return rows[0] if rows else None
+        model, method, params, context = self._find_call(crm_order_id)
+        return _first_live(self.client.model(model, method, *params, context=context))
 
-    def _sale_values(self, order: OrderRequest) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The sale's header values, and the customer as read for the checks."""
+    @staticmethod
+    def _find_call(crm_order_id: str) -> tuple[str, str, list[Any], dict[str, Any] | None]:
+        return ("sale.sale", "search_read", [[("reference", "=", crm_order_id)], 0, None,
+                                             [("id", "ASC")], [*_STATUS_FIELDS, "lines"]], None)
+
+    @staticmethod
+    def _customer_call(order: OrderRequest) -> tuple[str, str, list[Any], dict[str, Any] | None]:
+        party = _int_ref(order.customer_erp_ref) or -1  # not a number: no such party
+        return ("party.party", "search_read", [[("id", "=", party)], 0, 1, None, _CUSTOMER_FIELDS],
+                _WITH_ARCHIVED)
+
+    @staticmethod
+    def _products_call(order: OrderRequest) -> tuple[str, str, list[Any], dict[str, Any] | None]:
+        ids = [i for i in (_int_ref(line.product_erp_ref) for line in order.lines) if i]
+        return ("product.product", "search_read", [[("id", "in", ids)], 0, None, None, _PRODUCT_FIELDS],
+                _WITH_ARCHIVED)
+
+    def _sale_values(self, order: OrderRequest,
+                     rows: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The sale's header values, and the customer (``rows``: as its check read it)."""
         party = _int_ref(order.customer_erp_ref)
-        rows = self.client.model(
-            "party.party", "search_read", [("id", "=", party)], 0, 1, None,
-            _CUSTOMER_FIELDS, context=_WITH_ARCHIVED) if party else []
         if not rows:
             raise ErpRejected(
                 f"Order {order.crm_order_id}: the ERP does not know customer "
@@ -125,9 +138,9 @@ class OrderWriter:
             values["description"] = order.description
         return values, customer
 
-    def _line_values(self, order: OrderRequest, sale: dict[str, Any],
-                     customer: dict[str, Any]) -> list[dict[str, Any]]:
-        products = self._checked_products(order)
+    def _line_values(self, order: OrderRequest, sale: dict[str, Any], customer: dict[str, Any],
+                     product_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        products = self._checked_products(order, product_rows)
         lines = []
         for line in order.lines:
             product = int(line.product_erp_ref)
@@ -157,14 +170,11 @@ class OrderWriter:
             })
         return lines
 
-    def _checked_products(self, order: OrderRequest) -> dict[int, dict[str, Any]]:
-        """The order's products by id; raises ErpRejected naming an unknown, archived or unsalable one."""
-        refs = {line.product_erp_ref for line in order.lines}
-        ids = {ref: _int_ref(ref) for ref in refs}
-        rows = self.client.model(
-            "product.product", "search_read",
-            [("id", "in", [i for i in ids.values() if i])], 0, None, None,
-            _PRODUCT_FIELDS, context=_WITH_ARCHIVED)
+    @staticmethod
+    def _checked_products(order: OrderRequest, rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """The order's products by id (``rows``: as their check read them); raises
+        ErpRejected naming an unknown, archived or unsalable one."""
+        ids = {ref: _int_ref(ref) for ref in {line.product_erp_ref for line in order.lines}}
         by_id = {row["id"]: row for row in rows}
         unknown = sorted(ref for ref, i in ids.items() if i not in by_id)
         if unknown:
@@ -180,10 +190,11 @@ class OrderWriter:
                                   f"{row['rec_name']} cannot be sold.")
         return by_id
 
-    def _replace_lines(self, order: OrderRequest, sale: int, old_lines: list[int]) -> None:
-        values, customer = self._sale_values(order)
+    def _replace_lines(self, order: OrderRequest, sale: int, old_lines: list[int],
+                       customers: list[dict[str, Any]], products: list[dict[str, Any]]) -> None:
+        values, customer = self._sale_values(order, customers)
         values["lines"] = [["delete", old_lines],
-                           ["create", self._line_values(order, values, customer)]]
+                           ["create", self._line_values(order, values, customer, products)]]
         self.client.model("sale.sale", "write", [sale], values)
 
     def _button(self, order: OrderRequest, name: str, sale: int) -> None:
@@ -220,6 +231,14 @@ class OrderWriter:
     def _read_status(self, sale: int) -> OrderStatus:
         row, = self.client.model("sale.sale", "read", [sale], _STATUS_FIELDS)
         return _status_from_row(row)
+
+
+def _first_live(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Of the sales with one reference, the first not cancelled, else the first."""
+    live = [r for r in rows if r["state"] != "cancelled"]
+    if live:
+        return live[0]
+    return rows[0] if rows else None
 
 
 def _status_from_row(row: dict[str, Any]) -> OrderStatus:
