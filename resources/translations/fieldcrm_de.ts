@@ -15,6 +15,10 @@
         <source>Account map</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Set my &amp;home base here</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AccountView</name>
@@ -180,6 +184,23 @@
     <message>
         <source>Close fieldcrm</source>
         <translation>fieldcrm schließen</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>Opening your data…</source>
+        <extracomment>Loaded on the replica thread with the replica, so the first page builds without importing them on the GUI thread.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fieldcrm</source>
+        <translation type="unfinished">fieldcrm</translation>
+    </message>
+    <message>
+        <source>Your data in %1 could not be opened:
+%2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -536,6 +557,45 @@
     </message>
 </context>
 <context>
+    <name>HomeBaseDialog</name>
+    <message>
+        <source>Home base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;No home base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Routes start and end at the middle of the day&apos;s stops</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your routes start here and come back here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Latitude:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>L&amp;ongitude:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or right click the territory map where it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>KpiTable</name>
     <message>
         <source>Territory</source>
@@ -567,7 +627,7 @@
     </message>
     <message>
         <source>Loading list…</source>
-        <extracomment>How many pages were fetched since the model was made.</extracomment>
+        <extracomment>``None`` stands for the ids after the first page while only the head of the list is known. How many pages were fetched since the model was made.</extracomment>
         <translation>Liste wird geladen…</translation>
     </message>
 </context>
@@ -624,6 +684,11 @@
         <translation>fieldcrm</translation>
     </message>
     <message>
+        <source>Opening your data…</source>
+        <extracomment>The page to show once the replica is open (None when it is open).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Main</source>
         <translation>Hauptleiste</translation>
     </message>
@@ -652,6 +717,7 @@
     <name>Pages</name>
     <message>
         <source>Today</source>
+        <extracomment>Made while the window is idle after it opens, so opening it is quick.</extracomment>
         <translation>Heute</translation>
     </message>
     <message>
@@ -693,10 +759,6 @@
     <message>
         <source>Schedule</source>
         <translation>Planung</translation>
-    </message>
-    <message>
-        <source>The week schedule and route planner is coming in a later version. Today&apos;s visits and jobs are on the Today page.</source>
-        <translation>Wochenplanung und Routenplaner kommen in einer späteren Version. Die Besuche und Einsätze von heute stehen auf der Seite „Heute“.</translation>
     </message>
     <message>
         <source>Account</source>
@@ -924,6 +986,145 @@
     </message>
 </context>
 <context>
+    <name>RecordTable</name>
+    <message>
+        <source>Last name</source>
+        <translation type="unfinished">Nachname</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation type="unfinished">Vorname</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished">Titel</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation type="unfinished">E-Mail</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished">Telefon</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished">Art</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished">Betreff</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation type="unfinished">Phase</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished">Betrag</translation>
+    </message>
+    <message>
+        <source>Expected close</source>
+        <translation type="unfinished">Erwarteter Abschluss</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished">Datum</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <source>ERP number</source>
+        <translation type="unfinished">ERP-Nummer</translation>
+    </message>
+    <message>
+        <source>ERP status</source>
+        <translation type="unfinished">ERP-Status</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished">Summe</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation type="unfinished">Geplant</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation type="unfinished">Priorität</translation>
+    </message>
+    <message>
+        <source>Technician</source>
+        <translation type="unfinished">Techniker</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation type="unfinished">Geplant</translation>
+    </message>
+    <message>
+        <source>Objective</source>
+        <translation type="unfinished">Ziel</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished">Kunde</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation type="unfinished">Fällig</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RouteLayer</name>
+    <message>
+        <source>Home base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H</source>
+        <comment>home base on the map</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ScheduleView</name>
     <message>
         <source>Week</source>
@@ -955,6 +1156,10 @@
     </message>
     <message>
         <source>Later (Alt+Right)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set &amp;home base…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1030,6 +1235,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Routes start and end at {name} ({lat:.4f}, {lon:.4f}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your home base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No home base: routes start and end at the middle of the day&apos;s stops.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Home base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Not done: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1043,6 +1264,10 @@
     </message>
     <message>
         <source>Route optimised; pinned visits kept their place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} stops do not fit between {start} and {end} and stay where they were.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1266,7 +1491,11 @@ Weighted {weighted}</source>
 <context>
     <name>TerritoryView</name>
     <message>
-        <source>Wheel or +/- to zoom, drag to pan, Shift+drag to select accounts, 0 to see all.</source>
+        <source>Wheel or +/- to zoom, drag to pan, Shift+drag to select accounts, 0 to see all; right click (or the menu key) to set your home base.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;oute of:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1295,6 +1524,18 @@ Weighted {weighted}</source>
     </message>
     <message>
         <source>Loading the map…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{day}: no stops with an address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your home base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Home base</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
