@@ -217,6 +217,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deals", type=int, default=5000)
     parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="print one JSON line (what it always prints)")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     result = {"bench": "views", "pipeline": bench_pipeline(app, args.deals), "map": bench_map(app, args.accounts)}
