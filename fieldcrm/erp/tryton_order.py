@@ -41,12 +41,18 @@ _CUSTOMER_FIELDS = ["name", "active", "addresses", "customer_tax_rule"]
 _PRODUCT_FIELDS = ["rec_name", "active", "salable", "sale_uom", "template.account_category",
                    "template.account_category.customer_taxes_used"]
 _ACCEPTED = {OrderState.PROCESSING, OrderState.DONE}
+# With checks remembered, the sale is read back for these while it is quoted.
+_VERIFY_FIELDS = ["party.active", "lines.product.active", "lines.product.salable"]
 
 
 class OrderWriter:
-    def __init__(self, client: TrytonClient, *, processing_wait: float = 5.0) -> None:
+    def __init__(self, client: TrytonClient, *, processing_wait: float = 5.0,
+                 check_ttl: float = 30.0) -> None:
         self.client = client
         self.processing_wait = processing_wait
+        # Customer and product checks that passed are trusted this many seconds.
+        self.check_ttl = check_ttl
+        self._checked: dict[tuple[str, int | None], tuple[float, dict[str, Any]]] = {}
         self._currencies: dict[int, int] = {}  # company id -> its currency id
 
     def status(self, crm_order_id: str) -> OrderStatus | None:
@@ -56,26 +62,108 @@ class OrderWriter:
     def submit(self, order: OrderRequest) -> OrderStatus:
         if not order.lines:
             raise ErpRejected(f"Order {order.crm_order_id} has no lines.")
-        # The lookup and both checks are reads: sent together, they cost one wait.
-        found, customers, products = self.client.read_together(
-            self._find_call(order.crm_order_id), self._customer_call(order), self._products_call(order))
-        found = _first_live(found)
-        if found is None:
-            values, customer = self._sale_values(order, customers)
-            values["lines"] = [["create", self._line_values(order, values, customer, products)]]
-            sale, = self.client.model("sale.sale", "create", [values])
+        recent = self._recent_checks(order)
+        if recent is None:
+            # The lookup and both checks are reads: sent together, they cost one wait.
+            found, customers, products = self.client.read_together(
+                self._find_call(order.crm_order_id), self._customer_call(order), self._products_call(order))
         else:
-            sale, current = found["id"], _status_from_row(found)
-            if current.state in (OrderState.CANCELLED, *_ACCEPTED):
-                return current
-            if current.state == OrderState.CONFIRMED:
-                return self._ensure_processing(order, sale)
-            if current.state == OrderState.QUOTATION:
-                self._button(order, "draft", sale)
-            self._replace_lines(order, sale, found["lines"], customers, products)
-        self._button(order, "quote", sale)
+            (found,), (customers, products) = self.client.read_together(
+                self._find_call(order.crm_order_id)), recent
+        found = _first_live(found)
+        created = found is None
+        try:
+            if created:
+                values, customer = self._sale_values(order, customers)
+                values["lines"] = [["create", self._line_values(order, values, customer, products)]]
+                sale, = self.client.model("sale.sale", "create", [values])
+            else:
+                sale, current = found["id"], _status_from_row(found)
+                if current.state in (OrderState.CANCELLED, *_ACCEPTED):
+                    return current
+                if current.state == OrderState.CONFIRMED:
+                    return self._ensure_processing(order, sale)
+                if current.state == OrderState.QUOTATION:
+                    self._button(order, "draft", sale)
+                self._replace_lines(order, sale, found["lines"], customers, products)
+        except ErpRejected as exc:
+            if recent is None or exc.message.startswith(f"Order {order.crm_order_id}:"):
+                raise
+            self._recheck(order)  # a remembered check went stale: name what changed
+            raise ErpRejected(f"The ERP did not accept order {order.crm_order_id}: {exc.message}",
+                              warning=exc.warning) from exc
+        if recent is None:
+            self._remember(customers, products)
+            self._button(order, "quote", sale)
+        else:
+            self._quote_and_verify(order, sale, created)
         self._button(order, "confirm", sale)
         return self._ensure_processing(order, sale)
+
+    # -- checks remembered for a short while
+
+    def _recent_checks(self, order: OrderRequest) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+        """The customer and product rows as checks passed them less than ``check_ttl``
+        seconds ago, or None when any is missing or older."""
+        now = time.monotonic()
+        keys = [("party.party", _int_ref(order.customer_erp_ref))] + [
+            ("product.product", _int_ref(ref)) for ref in {line.product_erp_ref for line in order.lines}]
+        rows = []
+        for key in keys:
+            kept = self._checked.get(key)
+            if kept is None or kept[0] < now:
+                return None
+            rows.append(kept[1])
+        return rows[:1], rows[1:]
+
+    def _remember(self, customers: list[dict[str, Any]], products: list[dict[str, Any]]) -> None:
+        if self.check_ttl <= 0:
+            return
+        until = time.monotonic() + self.check_ttl
+        if len(self._checked) > 10_000:
+            self._checked.clear()
+        for model, rows in (("party.party", customers), ("product.product", products)):
+            for row in rows:
+                self._checked[(model, row["id"])] = (until, row)
+
+    def _forget(self, order: OrderRequest) -> None:
+        self._checked.pop(("party.party", _int_ref(order.customer_erp_ref)), None)
+        for line in order.lines:
+            self._checked.pop(("product.product", _int_ref(line.product_erp_ref)), None)
+
+    def _recheck(self, order: OrderRequest) -> None:
+        """Checks the customer and products afresh; raises ErpRejected naming the one
+        that is no longer acceptable."""
+        self._forget(order)
+        customers, products = self.client.read_together(self._customer_call(order), self._products_call(order))
+        values, customer = self._sale_values(order, customers)
+        self._line_values(order, values, customer, products)
+
+    def _quote_and_verify(self, order: OrderRequest, sale: int, created: bool) -> None:
+        """With remembered checks: quote and, at the same time, read whether the sale's
+        customer and products are still active and salable (Tryton itself accepts an
+        archived party or product on a sale). A stale one takes the sale back out."""
+        try:
+            _, rows = self.client.read_together(
+                ("sale.sale", "quote", [[sale]], None),
+                ("sale.sale", "read", [[sale], _VERIFY_FIELDS], _WITH_ARCHIVED))
+        except ErpRejected as exc:
+            raise ErpRejected(f"The ERP did not accept order {order.crm_order_id}: {exc.message}",
+                              warning=exc.warning) from exc
+        row, = rows
+        party = row.get("party.") or {}
+        stale = not party.get("active") or any(
+            not (line.get("product.") or {}).get("active") or not (line.get("product.") or {}).get("salable")
+            for line in row.get("lines.") or [])
+        if not stale:
+            return
+        if created:  # nothing of this order stays behind
+            self.client.model("sale.sale", "cancel", [sale])
+            self.client.model("sale.sale", "delete", [sale])
+        else:
+            self.client.model("sale.sale", "draft", [sale])
+        self._recheck(order)
+        raise ErpRejected(f"Order {order.crm_order_id}: its customer or a product changed in the ERP.")
 
     # -- steps
 

@@ -241,7 +241,8 @@ class TrytonClient:
         """Several read-only ``(model, method, params, context)`` calls at once, each on a
         connection of its own; the answers in order, or the first call's error.
 
-        Only for reads: writes go one at a time (Tryton on SQLite mis-numbers otherwise).
+        For reads, and at most one write among them: writes go one at a time (Tryton on
+        SQLite mis-numbers otherwise).
         """
         if self._auth is None:
             self.login()

@@ -222,6 +222,45 @@ def test_unknown_customer_is_rejected(erp):
         erp.submit_order(order("crm-401", "424242", (product, "1", "1.00")))
 
 
+
+def archive(erp, model, ref):
+    """Archive a record as a back-office user would, accepting Tryton's warning if it asks."""
+    try:
+        erp.client.model(model, "write", [int(ref)], {"active": False})
+    except ErpRejected as asked:
+        assert asked.warning, asked
+        user, = erp.client.model("res.user", "search", [("login", "=", erp.client.settings.user)], 0, 1, None)
+        erp.client.model("res.user.warning", "create", [{"user": user, "name": asked.warning, "always": False}])
+        erp.client.model(model, "write", [int(ref)], {"active": False})
+
+
+def test_changes_right_after_a_passed_check_are_still_rejected_clearly(erp):
+    """Checks that passed are trusted for a few seconds; a customer or product the ERP
+    archived or stopped selling in that time still gets its clear rejection, no sale left."""
+    customer = ref_of(erp, "party.party", "CUST-0008")
+    pump, filt, valve = (ref_of(erp, "product.product", code) for code in ("FC-0009", "FC-0010", "FC-0011"))
+    assert erp.submit_order(order("crm-500", customer, (pump, "1", "10.00"), (filt, "1", "5.00"))).state \
+        == OrderState.PROCESSING
+
+    template, = erp.client.model("product.product", "read", [int(filt)], ["template"])
+    erp.client.model("product.template", "write", [template["template"]], {"salable": False})
+    with pytest.raises(ErpRejected, match=r"crm-501: product \[FC-0010\].* cannot be sold"):
+        erp.submit_order(order("crm-501", customer, (filt, "1", "5.00")))
+    assert count_sales(erp, "crm-501") == 0
+
+    assert erp.submit_order(order("crm-502", customer, (pump, "1", "10.00"))).state == OrderState.PROCESSING
+    archive(erp, "product.product", pump)
+    with pytest.raises(ErpRejected, match=r"crm-503: product \[FC-0009\].* is archived in the ERP"):
+        erp.submit_order(order("crm-503", customer, (pump, "1", "10.00")))
+    assert count_sales(erp, "crm-503") == 0
+
+    assert erp.submit_order(order("crm-504", customer, (valve, "1", "7.00"))).state == OrderState.PROCESSING
+    archive(erp, "party.party", customer)
+    with pytest.raises(ErpRejected, match=r"crm-505: customer .* is archived in the ERP"):
+        erp.submit_order(order("crm-505", customer, (valve, "1", "7.00")))
+    assert count_sales(erp, "crm-505") == 0
+
+
 # --- failures -----------------------------------------------------------------
 
 
