@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.server.settings import ServerSettings
 from fieldcrm.server.tables import Credential, DeviceToken, LoginAttempt
-from fieldcrm.storage.reference import User
+from fieldcrm.storage.reference import TerritoryMember, User
 from fieldcrm.storage.types import format_timestamp, utcnow
 
 _hasher = PasswordHasher()
@@ -118,19 +118,41 @@ def login(
     return IssuedToken(token=token, expires_at=format_timestamp(expires), user=user)
 
 
-def user_for_token(session: Session, token: str) -> tuple[User, DeviceToken]:
-    """The user a bearer token belongs to; raises NotSignedIn."""
-    row = session.get(DeviceToken, token_hash(token))
-    if row is None:
+@dataclass(frozen=True)
+class SignedIn:
+    """Who a live token belongs to, and the territories they are a member of."""
+
+    user: User
+    device_id: str
+    member_of: frozenset[str]
+
+
+def signed_in(session: Session, token: str) -> SignedIn:
+    """The user a bearer token belongs to, read in one statement; raises NotSignedIn.
+
+    Token, user and memberships come back as one row per membership (or one
+    row with no territory), so every request checks the token in the database
+    and a revocation holds from the very next request.
+    """
+    rows = session.execute(
+        select(
+            DeviceToken.device_id, DeviceToken.revoked_at, DeviceToken.expires_at,
+            User, TerritoryMember.territory_id,
+        )
+        .join(User, User.id == DeviceToken.user_id, isouter=True)
+        .join(TerritoryMember, TerritoryMember.user_id == DeviceToken.user_id, isouter=True)
+        .where(DeviceToken.token_hash == token_hash(token))
+    ).all()
+    if not rows:
         raise NotSignedIn("sign in again: this device is not signed in")
-    if row.revoked_at is not None:
+    device_id, revoked_at, expires_at, user, _ = rows[0]
+    if revoked_at is not None:
         raise NotSignedIn("sign in again: this device was signed out")
-    if row.expires_at <= utcnow():
+    if expires_at <= utcnow():
         raise NotSignedIn("sign in again: the session expired")
-    user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise NotSignedIn("sign in again: this account is disabled")
-    return user, row
+    return SignedIn(user, device_id, frozenset(row[4] for row in rows if row[4] is not None))
 
 
 def revoke_devices(session: Session, user_id: str, device_id: Optional[str] = None) -> int:

@@ -59,6 +59,7 @@ class Database:
         )
         self._writes = sessionmaker(write_engine, expire_on_commit=False)
         self._reads = sessionmaker(read_engine, expire_on_commit=False)
+        self._checks = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -70,6 +71,12 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read transaction over one consistent snapshot."""
         with self._reads() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def check(self) -> Iterator[Session]:
+        """A short read at the default isolation (the sign-in check): no snapshot set-up."""
+        with self._checks() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -1,12 +1,12 @@
 """The per-bucket op log: the latest op per row, appended in commit order.
 
 A transaction collects its ops in an ``OpLog`` and writes them with
-``flush()`` just before it commits. ``flush`` takes the counter row of every
-bucket it appends to ``FOR UPDATE``, in sorted bucket order (so two writers
-never deadlock), and numbers the ops from the counter. A second writer of the
-same bucket waits on that row lock until the first commits, so within a bucket
-sequence order is commit order and a reader that has seen sequence ``n`` has
-seen every op numbered below ``n``. Writers of different buckets never contend.
+``flush()`` just before it commits. ``flush`` advances the counter row of
+every bucket it appends to in one upsert, in sorted bucket order (so two
+writers never deadlock), and numbers the ops up to the new counter. A second
+writer of the same bucket waits on that row lock until the first commits, so
+within a bucket sequence order is commit order and a reader that has seen
+sequence ``n`` has seen every op numbered below ``n``. Writers of different buckets never contend.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Optional
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -117,33 +117,23 @@ class OpLog:
         session = self.session
         buckets = sorted(self._pending)
         now = utcnow()
-        session.execute(
-            _dialect_insert(session, BucketCounter.__table__)
-            .values([{"bucket": b, "seq": 0, "horizon": 0} for b in buckets])
-            .on_conflict_do_nothing(index_elements=["bucket"])
+        # One statement takes every counter row (created if new) in sorted
+        # bucket order, moves it past this transaction's ops and returns where
+        # it ends: this transaction numbers its ops up to there.
+        counters = BucketCounter.__table__
+        take = _dialect_insert(session, counters).values(
+            [{"bucket": b, "seq": len(self._pending[b]), "horizon": 0} for b in buckets]
         )
-        counters = dict(
-            session.execute(
-                select(BucketCounter.bucket, BucketCounter.seq)
-                .where(BucketCounter.bucket.in_(buckets))
-                .order_by(BucketCounter.bucket)
-                .with_for_update()
-            ).all()
-        )
-        last: dict[str, int] = {}
+        take = take.on_conflict_do_update(
+            index_elements=["bucket"], set_={"seq": counters.c.seq + take.excluded.seq},
+        ).returning(counters.c.bucket, counters.c.seq)
+        last = dict(session.execute(take).all())
         rows = []
         for bucket in buckets:
-            seq = counters[bucket]
+            seq = last[bucket] - len(self._pending[bucket])
             for (entity, row_id), op in self._pending[bucket].items():
                 seq += 1
                 rows.append({"entity": entity, "row_id": row_id, "bucket": bucket, "seq": seq, "op": op, "at": now})
-            last[bucket] = seq
-        # One statement for all counters (the rows are already locked).
-        session.connection().execute(
-            update(BucketCounter.__table__).where(BucketCounter.__table__.c.bucket == bindparam("counter"))
-            .values(seq=bindparam("last")),
-            [{"counter": bucket, "last": seq} for bucket, seq in last.items()],
-        )
         if all_new:
             session.execute(insert(BucketOp.__table__), rows)
         else:

@@ -56,11 +56,16 @@ def managed_territories(session: Session, user_id: str) -> set[str]:
     return out
 
 
-def subscriptions(session: Session, user: User) -> list[str]:
-    """The buckets this user holds now, sorted (global first)."""
-    territories: set[str] = set(
-        session.execute(select(TerritoryMember.territory_id).where(TerritoryMember.user_id == user.id)).scalars()
-    )
+def subscriptions(session: Session, user: User, member_of: Iterable[str] | None = None) -> list[str]:
+    """The buckets this user holds now, sorted (global first).
+
+    ``member_of``: the user's territory memberships when the caller has read them already.
+    """
+    if member_of is None:
+        member_of = session.execute(
+            select(TerritoryMember.territory_id).where(TerritoryMember.user_id == user.id)
+        ).scalars()
+    territories: set[str] = set(member_of)
     if user.role == "admin":
         territories.update(session.execute(select(Territory.id)).scalars())
     elif user.role == "manager":
@@ -69,11 +74,13 @@ def subscriptions(session: Session, user: User) -> list[str]:
     return [GLOBAL, user_bucket(user.id), *buckets]
 
 
-def caller_for(session: Session, user: User, device_id: str = "") -> Caller:
+def caller_for(
+    session: Session, user: User, device_id: str = "", member_of: Iterable[str] | None = None,
+) -> Caller:
     return Caller(
         id=user.id, username=user.username, display_name=user.display_name, role=user.role,
         manager_id=user.manager_id, device_id=device_id,
-        subscriptions=frozenset(subscriptions(session, user)),
+        subscriptions=frozenset(subscriptions(session, user, member_of)),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from fieldcrm.server.auth import NotSignedIn, user_for_token
+from fieldcrm.server.auth import NotSignedIn, signed_in
 from fieldcrm.server.db import Database
 from fieldcrm.server.scope import Caller, caller_for
 from fieldcrm.server.settings import ServerSettings
@@ -16,11 +16,13 @@ from fieldcrm.sync.wire import SUPPORTED_PROTOCOLS
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_db(request: Request) -> Database:
+# Dependencies that do no I/O are ``async def``: FastAPI calls them on the event
+# loop instead of handing each one to the thread pool.
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_settings(request: Request) -> ServerSettings:
+async def get_settings(request: Request) -> ServerSettings:
     return request.app.state.settings
 
 
@@ -35,9 +37,9 @@ def get_caller(
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise HTTPException(401, "sign in again: no token was sent", headers={"WWW-Authenticate": "Bearer"})
     try:
-        with db.read() as session:
-            user, device = user_for_token(session, credentials.credentials)
-            return caller_for(session, user, device.device_id)
+        with db.check() as session:
+            who = signed_in(session, credentials.credentials)
+            return caller_for(session, who.user, who.device_id, who.member_of)
     except NotSignedIn as exc:
         raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
 
@@ -45,7 +47,7 @@ def get_caller(
 CurrentUser = Annotated[Caller, Depends(get_caller)]
 
 
-def get_admin(caller: CurrentUser) -> Caller:
+async def get_admin(caller: CurrentUser) -> Caller:
     if not caller.is_admin:
         raise HTTPException(403, "only an administrator can do this")
     return caller
@@ -54,7 +56,7 @@ def get_admin(caller: CurrentUser) -> Caller:
 AdminUser = Annotated[Caller, Depends(get_admin)]
 
 
-def bearer_token(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str | None:
+async def bearer_token(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str | None:
     return credentials.credentials if credentials else None
 
 
