@@ -32,6 +32,8 @@ On a copy of the cached demo replica (``bench.local_writes.demo_replica``):
   stall while it runs and the views refresh afterwards (``sync_max_stall_cpu_ms``:
   the GUI thread's own CPU inside that gap), and ``idle_max_stall_ms``, the
   longest gap of the same window idle for 3 s just before: the machine's noise.
+  ``sync_max_stall_at_s`` / ``sync_max_stall_rows``: when that gap began
+  (seconds after the sync started) and the rows pulled by then.
 
 Prints one JSON line.
 """
@@ -218,6 +220,31 @@ def first_sync_stall(accounts: int, work: Path) -> dict:
     from fieldcrm.ui.main_window import MainWindow
     from fieldcrm.ui.sync_controller import SyncController
 
+    class PlacedStall(StallMonitor):
+        """Also notes when the longest gap began (seconds after the sync started)
+        and how many rows the sync had pulled by then: with ``sync_seconds`` it
+        tells a stall during the pull from one in the index build or the views'
+        refresh afterwards."""
+
+        def __init__(self):
+            super().__init__()
+            self.rows = self.max_gap_rows = 0
+            self.max_gap_at_s = 0.0
+            self._began = 0.0
+
+        def note_rows(self, done: int, total: int) -> None:
+            self.rows = max(self.rows, done)  # the verify step reports no rows
+
+        def __enter__(self):
+            self._began = time.perf_counter()
+            return super().__enter__()
+
+        def _tick(self) -> None:
+            longest, gap_began = self.max_gap_ms, self._last
+            super()._tick()
+            if self.max_gap_ms > longest:
+                self.max_gap_at_s, self.max_gap_rows = gap_began - self._began, self.rows
+
     class MemoryKeyring(KeyringBackend):
         priority = 1
 
@@ -250,7 +277,8 @@ def first_sync_stall(accounts: int, work: Path) -> dict:
         idle = StallMonitor()
         with idle:  # the same window doing nothing: this machine's own noise
             _pause(3.0)
-        stall = StallMonitor()
+        stall = PlacedStall()
+        controller.progress.connect(stall.note_rows)
         with stall:
             started = time.perf_counter()
             win.sync.start()
@@ -264,6 +292,7 @@ def first_sync_stall(accounts: int, work: Path) -> dict:
         return {"sync_accounts": accounts, "sync_ok": summary.ok, "sync_rows": summary.pulled_rows,
                 "sync_seconds": round(seconds, 1), "sync_max_stall_ms": round(stall.max_gap_ms, 1),
                 "sync_max_stall_cpu_ms": round(stall.max_gap_cpu_ms, 1),
+                "sync_max_stall_at_s": round(stall.max_gap_at_s, 1), "sync_max_stall_rows": stall.max_gap_rows,
                 "idle_max_stall_ms": round(idle.max_gap_ms, 1)}
     finally:
         server.stop()
