@@ -36,7 +36,7 @@ def default_profile_dir() -> Path:
     return Path(platformdirs.user_data_dir("fieldcrm", appauthor=False))
 
 
-def _set_pragmas(engine: Engine) -> None:
+def _set_pragmas(engine: Engine, *, mmap_bytes: int = 0) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy, not the driver, issue BEGIN (so savepoints and
@@ -47,12 +47,14 @@ def _set_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA synchronous=NORMAL")
+        if mmap_bytes:
+            cur.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
         cur.close()
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, mmap_bytes: int = 0) -> None:
     """Pragmas, and BEGIN (IMMEDIATE under the ``sqlite_immediate`` option) from an engine event."""
-    _set_pragmas(engine)
+    _set_pragmas(engine, mmap_bytes=mmap_bytes)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
