@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +22,17 @@ FAST_RETRY = RetryPolicy(attempts=4, first_delay=0.05, max_delay=0.3)
 def quick_transport(url: str, token: Optional[str], cancelled, *, read_timeout: float = 30.0) -> Transport:
     return Transport(url, token=token, cancelled=cancelled, retry=FAST_RETRY,
                      connect_timeout=2.0, read_timeout=read_timeout)
+
+
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def fieldcrm(profile, env, *args, stdin=None) -> subprocess.CompletedProcess:
+    """The ``fieldcrm`` command as a person (or IT's script) runs it, with ``env``
+    on top of this machine's environment minus its proxy variables."""
+    base = {k: v for k, v in os.environ.items() if k.upper() not in _PROXY_VARIABLES}
+    return subprocess.run([sys.executable, "-m", "fieldcrm.cli.main", "--profile", str(profile), *args],
+                          input=stdin, env={**base, **env}, capture_output=True, text=True, timeout=180)
 
 
 class Laptop:

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from fieldcrm.sync.credentials import CredentialStore
-from tests.sync.laptops import Laptop
+from tests.sync.laptops import Laptop, fieldcrm
 
 on_sqlite = pytest.mark.parametrize("server_db", ["sqlite"], indirect=True)
-
-
-def fieldcrm(profile, env, *args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "fieldcrm.cli.main", "--profile", str(profile), *args],
-                          input=stdin, env={**os.environ, **env}, capture_output=True, text=True, timeout=180)
 
 
 @on_sqlite

@@ -9,24 +9,15 @@ IT configures it (``FIELDCRM_CA_BUNDLE``, ``FIELDCRM_PROXY``).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import certifi
 import pytest
 
 from fieldcrm.sync.credentials import CredentialStore
 from tests.support.network import ConnectProxy, TlsFront, make_certificates
+from tests.sync.laptops import fieldcrm
 
 on_sqlite = pytest.mark.parametrize("server_db", ["sqlite"], indirect=True)
-_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
-
-
-def fieldcrm(profile, env, *args, stdin=None):
-    base = {k: v for k, v in os.environ.items() if k.upper() not in _PROXY_VARIABLES}
-    return subprocess.run([sys.executable, "-m", "fieldcrm.cli.main", "--profile", str(profile), *args],
-                          input=stdin, env={**base, **env}, capture_output=True, text=True, timeout=180)
 
 
 @pytest.fixture
