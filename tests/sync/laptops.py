@@ -37,12 +37,12 @@ def fieldcrm(profile, env, *args, stdin=None) -> subprocess.CompletedProcess:
 
 class Laptop:
     def __init__(self, folder: Path, server_url: str, keyring_env: dict, *, page_rows: Optional[int] = None,
-                 server_url_for_login: Optional[str] = None):
+                 server_url_for_login: Optional[str] = None, transport_factory=quick_transport):
         self.folder = Path(folder)
         self.server_url = server_url_for_login or server_url
         self.replica = Replica.open(self.folder)
         self.credentials = CredentialStore.open(None, keyring_env)
-        self.service = SyncService(self.replica, self.credentials, transport_factory=quick_transport,
+        self.service = SyncService(self.replica, self.credentials, transport_factory=transport_factory,
                                    page_rows=page_rows)
         self.records = RecordService(self.replica)
 

@@ -26,7 +26,6 @@ def test_auto_asks_for_gzip_only_when_the_server_is_not_on_this_machine():
 def laptop_seeing_encodings(folder, server, keyring_env, compression: str) -> tuple[Laptop, list[str]]:
     from fieldcrm.sync.transport import Transport
 
-    laptop = Laptop(folder, server.url, keyring_env)
     seen: list[str] = []
 
     def transport(url, token, cancelled):
@@ -35,7 +34,7 @@ def laptop_seeing_encodings(folder, server, keyring_env, compression: str) -> tu
             lambda response, **_: seen.append(response.headers.get("Content-Encoding", "identity")))
         return t
 
-    laptop.service._transport_factory = transport
+    laptop = Laptop(folder, server.url, keyring_env, transport_factory=transport)
     return laptop, seen
 
 
