@@ -186,10 +186,10 @@ class ConflictService:
         return {name: coerce(fields[name], value) for name, value in plain.items()
                 if name in fields and name not in SYSTEM_FIELDS and not fields[name].server_owned}
 
-    @classmethod
-    def _restore(cls_, session, cls, row_id: str, plain: Mapping[str, Any]) -> None:
+    @staticmethod
+    def _restore(session, cls, row_id: str, plain: Mapping[str, Any]) -> None:
         """Bring back a row the server no longer has, from the values kept here."""
-        values = cls_._values(cls, plain)
+        values = ConflictService._values(cls, plain)
         missing = {name: "is required" for name, field in fields_of(cls).items()
                    if field.required and not field.system and not field.server_owned
                    and values.get(name) is None}
