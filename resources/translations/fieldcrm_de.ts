@@ -6,18 +6,18 @@
     <message>
         <source>“%1” is set by your organisation and cannot be changed.</source>
         <extracomment>name -&gt; (type, default). Lists and dicts are stored as JSON.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird von Ihrer Organisation festgelegt und kann nicht geändert werden.</translation>
     </message>
 </context>
 <context>
     <name>AccountMapView</name>
     <message>
         <source>Account map</source>
-        <translation type="unfinished"></translation>
+        <translation>Kundenkarte</translation>
     </message>
     <message>
         <source>Set my &amp;home base here</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Heimatstandort hier festlegen</translation>
     </message>
 </context>
 <context>
@@ -191,16 +191,17 @@
     <message>
         <source>Opening your data…</source>
         <extracomment>Loaded on the replica thread with the replica, so the first page builds without importing them on the GUI thread.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Daten werden geöffnet…</translation>
     </message>
     <message>
         <source>fieldcrm</source>
-        <translation type="unfinished">fieldcrm</translation>
+        <translation>fieldcrm</translation>
     </message>
     <message>
         <source>Your data in %1 could not be opened:
 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Daten in %1 konnten nicht geöffnet werden:
+%2</translation>
     </message>
 </context>
 <context>
@@ -255,27 +256,27 @@
     <name>CloseDealDialog</name>
     <message>
         <source>Deal won</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschluss gewonnen</translation>
     </message>
     <message>
         <source>Deal lost</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschluss verloren</translation>
     </message>
     <message>
         <source>What made the customer decide for us?</source>
-        <translation type="unfinished"></translation>
+        <translation>Warum hat sich der Kunde für uns entschieden?</translation>
     </message>
     <message>
         <source>Price, timing, a competitor…</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis, Zeitpunkt, ein Mitbewerber…</translation>
     </message>
     <message>
         <source>&amp;Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Grund:</translation>
     </message>
     <message>
         <source>&amp;Closed on:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Abgeschlossen am:</translation>
     </message>
 </context>
 <context>
@@ -481,67 +482,67 @@
     <name>ForecastPanel</name>
     <message>
         <source>By month</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Monat</translation>
     </message>
     <message>
         <source>By quarter</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Quartal</translation>
     </message>
     <message>
         <source>&amp;Period:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zeitraum:</translation>
     </message>
     <message>
         <source>C&amp;urrency:</source>
-        <translation type="unfinished"></translation>
+        <translation>W&amp;ährung:</translation>
     </message>
     <message>
         <source>Period</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitraum</translation>
     </message>
     <message>
         <source>Won</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewonnen</translation>
     </message>
     <message>
         <source>Weighted</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewichtet</translation>
     </message>
     <message>
         <source>Best case</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestfall</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Quota</source>
-        <translation type="unfinished"></translation>
+        <translation>Soll</translation>
     </message>
     <message>
         <source>Attainment</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielerreichung</translation>
     </message>
     <message>
         <source>This period against quota</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Zeitraum im Vergleich zum Soll</translation>
     </message>
     <message>
         <source>Per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>Je Vertriebsmitarbeiter</translation>
     </message>
     <message>
         <source>Per territory</source>
-        <translation type="unfinished"></translation>
+        <translation>Je Gebiet</translation>
     </message>
     <message>
         <source>{period} against quota</source>
-        <translation type="unfinished"></translation>
+        <translation>{period} im Vergleich zum Soll</translation>
     </message>
     <message>
         <source>Expected revenue ({currency})</source>
-        <translation type="unfinished"></translation>
+        <translation>Erwarteter Umsatz ({currency})</translation>
     </message>
 </context>
 <context>
@@ -560,62 +561,62 @@
     <name>HomeBaseDialog</name>
     <message>
         <source>Home base</source>
-        <translation type="unfinished"></translation>
+        <translation>Heimatstandort</translation>
     </message>
     <message>
         <source>Home</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuhause</translation>
     </message>
     <message>
         <source>&amp;No home base</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kein Heimatstandort</translation>
     </message>
     <message>
         <source>Routes start and end at the middle of the day&apos;s stops</source>
-        <translation type="unfinished"></translation>
+        <translation>Routen beginnen und enden in der Mitte der Stopps des Tages</translation>
     </message>
     <message>
         <source>Your routes start here and come back here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Routen beginnen hier und kehren hierher zurück.</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Name:</translation>
     </message>
     <message>
         <source>&amp;Latitude:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Breitengrad:</translation>
     </message>
     <message>
         <source>L&amp;ongitude:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Längengrad:</translation>
     </message>
     <message>
         <source>Or right click the territory map where it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>Oder klicken Sie mit der rechten Maustaste auf die Stelle in der Gebietskarte.</translation>
     </message>
 </context>
 <context>
     <name>KpiTable</name>
     <message>
         <source>Territory</source>
-        <translation type="unfinished">Gebiet</translation>
+        <translation>Gebiet</translation>
     </message>
     <message>
         <source>Accounts</source>
-        <translation type="unfinished">Kunden</translation>
+        <translation>Kunden</translation>
     </message>
     <message>
         <source>Open pipeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Offene Pipeline</translation>
     </message>
     <message>
         <source>Visit coverage</source>
-        <translation type="unfinished"></translation>
+        <translation>Besuchsabdeckung</translation>
     </message>
     <message>
         <source>Open jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Offene Aufträge</translation>
     </message>
 </context>
 <context>
@@ -686,7 +687,7 @@
     <message>
         <source>Opening your data…</source>
         <extracomment>The page to show once the replica is open (None when it is open).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Daten werden geöffnet…</translation>
     </message>
     <message>
         <source>Main</source>
@@ -769,142 +770,142 @@
     <name>PipelineView</name>
     <message>
         <source>All owners</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Verantwortlichen</translation>
     </message>
     <message>
         <source>All territories</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Gebiete</translation>
     </message>
     <message>
         <source>All products</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Produkte</translation>
     </message>
     <message>
         <source>Any close date</source>
-        <translation type="unfinished"></translation>
+        <translation>Beliebiges Abschlussdatum</translation>
     </message>
     <message>
         <source>Closing this month</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschluss diesen Monat</translation>
     </message>
     <message>
         <source>Closing this quarter</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschluss dieses Quartal</translation>
     </message>
     <message>
         <source>Closing next quarter</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschluss nächstes Quartal</translation>
     </message>
     <message>
         <source>Closing this year</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschluss dieses Jahr</translation>
     </message>
     <message>
         <source>&amp;Owner:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verantwortlich:</translation>
     </message>
     <message>
         <source>&amp;Territory:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Gebiet:</translation>
     </message>
     <message>
         <source>&amp;Close:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ab&amp;schluss:</translation>
     </message>
     <message>
         <source>&amp;Product:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Produkt:</translation>
     </message>
     <message>
         <source>&amp;Board</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tafel</translation>
     </message>
     <message>
         <source>&amp;Forecast</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prognose</translation>
     </message>
     <message>
         <source>Move to &amp;next stage</source>
-        <translation type="unfinished"></translation>
+        <translation>In die &amp;nächste Phase</translation>
     </message>
     <message>
         <source>Move to &amp;previous stage</source>
-        <translation type="unfinished"></translation>
+        <translation>In die &amp;vorige Phase</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
         <source>The deal was not moved: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Verkaufschance wurde nicht verschoben: {reason}</translation>
     </message>
 </context>
 <context>
     <name>PlanPanel</name>
     <message>
         <source>&amp;Add checked visits to the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Markierte Besuche zum Plan &amp;hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Submit plan to manager</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan dem Vorgesetzten &amp;vorlegen</translation>
     </message>
     <message>
         <source>Plans waiting for your decision</source>
-        <translation type="unfinished"></translation>
+        <translation>Pläne, die auf Ihre Entscheidung warten</translation>
     </message>
     <message>
         <source>Comment for the rep</source>
-        <translation type="unfinished"></translation>
+        <translation>Kommentar für den Vertriebsmitarbeiter</translation>
     </message>
     <message>
         <source>A&amp;pprove</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Genehmigen</translation>
     </message>
     <message>
         <source>&amp;Return</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zurückgeben</translation>
     </message>
     <message>
         <source>&lt;b&gt;Visits due this week&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Diese Woche fällige Besuche&lt;/b&gt;</translation>
     </message>
     <message>
         <source>No visit plan for {week} yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein Besuchsplan für {week}.</translation>
     </message>
     <message>
         <source>Plan for {week}: {status}</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan für {week}: {status}</translation>
     </message>
     <message>
         <source>Manager: {comment}</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorgesetzter: {comment}</translation>
     </message>
     <message>
         <source>never</source>
-        <translation type="unfinished">nie</translation>
+        <translation>nie</translation>
     </message>
     <message>
         <source>{name}, {city} — due {due} (last visit {last}, every {n} days)</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}, {city} — fällig {due} (letzter Besuch {last}, alle {n} Tage)</translation>
     </message>
     <message>
         <source>Not done: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht ausgeführt: {reason}</translation>
     </message>
     <message>
         <source>Plan sent to the manager.</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan an den Vorgesetzten gesendet.</translation>
     </message>
     <message>
         <source>Plan approved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan genehmigt.</translation>
     </message>
     <message>
         <source>Plan returned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan zurückgegeben.</translation>
     </message>
 </context>
 <context>
@@ -989,302 +990,302 @@
     <name>RecordTable</name>
     <message>
         <source>Last name</source>
-        <translation type="unfinished">Nachname</translation>
+        <translation>Nachname</translation>
     </message>
     <message>
         <source>First name</source>
-        <translation type="unfinished">Vorname</translation>
+        <translation>Vorname</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished">Titel</translation>
+        <translation>Titel</translation>
     </message>
     <message>
         <source>Email</source>
-        <translation type="unfinished">E-Mail</translation>
+        <translation>E-Mail</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished">Telefon</translation>
+        <translation>Telefon</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished">Art</translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished">Betreff</translation>
+        <translation>Betreff</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>Von</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>Notizen</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Stage</source>
-        <translation type="unfinished">Phase</translation>
+        <translation>Phase</translation>
     </message>
     <message>
         <source>Amount</source>
-        <translation type="unfinished">Betrag</translation>
+        <translation>Betrag</translation>
     </message>
     <message>
         <source>Expected close</source>
-        <translation type="unfinished">Erwarteter Abschluss</translation>
+        <translation>Erwarteter Abschluss</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="unfinished">Datum</translation>
+        <translation>Datum</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>ERP number</source>
-        <translation type="unfinished">ERP-Nummer</translation>
+        <translation>ERP-Nummer</translation>
     </message>
     <message>
         <source>ERP status</source>
-        <translation type="unfinished">ERP-Status</translation>
+        <translation>ERP-Status</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation type="unfinished">Summe</translation>
+        <translation>Summe</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished">Geplant</translation>
+        <translation>Geplant für</translation>
     </message>
     <message>
         <source>Priority</source>
-        <translation type="unfinished">Priorität</translation>
+        <translation>Priorität</translation>
     </message>
     <message>
         <source>Technician</source>
-        <translation type="unfinished">Techniker</translation>
+        <translation>Techniker</translation>
     </message>
     <message>
         <source>Planned</source>
-        <translation type="unfinished">Geplant</translation>
+        <translation>Geplant</translation>
     </message>
     <message>
         <source>Objective</source>
-        <translation type="unfinished">Ziel</translation>
+        <translation>Ziel</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished">Kunde</translation>
+        <translation>Kunde</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftrag</translation>
     </message>
     <message>
         <source>Due</source>
-        <translation type="unfinished">Fällig</translation>
+        <translation>Fällig</translation>
     </message>
     <message>
         <source>What</source>
-        <translation type="unfinished"></translation>
+        <translation>Was</translation>
     </message>
     <message>
         <source>Since</source>
-        <translation type="unfinished"></translation>
+        <translation>Seit</translation>
     </message>
     <message>
         <source>Changed</source>
-        <translation type="unfinished"></translation>
+        <translation>Geändert</translation>
     </message>
 </context>
 <context>
     <name>RouteLayer</name>
     <message>
         <source>Home base</source>
-        <translation type="unfinished"></translation>
+        <translation>Heimatstandort</translation>
     </message>
     <message>
         <source>H</source>
         <comment>home base on the map</comment>
-        <translation type="unfinished"></translation>
+        <translation>H</translation>
     </message>
 </context>
 <context>
     <name>ScheduleView</name>
     <message>
         <source>Week</source>
-        <translation type="unfinished"></translation>
+        <translation>Woche</translation>
     </message>
     <message>
         <source>Day</source>
-        <translation type="unfinished"></translation>
+        <translation>Tag</translation>
     </message>
     <message>
         <source>Team board</source>
-        <translation type="unfinished"></translation>
+        <translation>Teamübersicht</translation>
     </message>
     <message>
         <source>◀</source>
-        <translation type="unfinished"></translation>
+        <translation>◀</translation>
     </message>
     <message>
         <source>&amp;Today</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Heute</translation>
     </message>
     <message>
         <source>▶</source>
-        <translation type="unfinished"></translation>
+        <translation>▶</translation>
     </message>
     <message>
         <source>Earlier (Alt+Left)</source>
-        <translation type="unfinished"></translation>
+        <translation>Früher (Alt+Links)</translation>
     </message>
     <message>
         <source>Later (Alt+Right)</source>
-        <translation type="unfinished"></translation>
+        <translation>Später (Alt+Rechts)</translation>
     </message>
     <message>
         <source>Set &amp;home base…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Heimatstandort festlegen…</translation>
     </message>
     <message>
         <source>&amp;Optimise day</source>
-        <translation type="unfinished"></translation>
+        <translation>Tag &amp;optimieren</translation>
     </message>
     <message>
         <source>&amp;Pin / unpin</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fixieren / lösen</translation>
     </message>
     <message>
         <source>Check &amp;in</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ankunft</translation>
     </message>
     <message>
         <source>Check o&amp;ut</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;bfahrt</translation>
     </message>
     <message>
         <source>&lt;b&gt;Warnings&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Warnungen&lt;/b&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Route&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Route&lt;/b&gt;</translation>
     </message>
     <message>
         <source>D&amp;ay</source>
-        <translation type="unfinished"></translation>
+        <translation>Ta&amp;g</translation>
     </message>
     <message>
         <source>&amp;Visit plan</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Besuchsplan</translation>
     </message>
     <message>
         <source>Optimise the day&apos;s route</source>
-        <translation type="unfinished"></translation>
+        <translation>Route des Tages optimieren</translation>
     </message>
     <message>
         <source>Pin or unpin the visit</source>
-        <translation type="unfinished"></translation>
+        <translation>Besuch fixieren oder lösen</translation>
     </message>
     <message>
         <source>Check in</source>
-        <translation type="unfinished"></translation>
+        <translation>Ankunft melden</translation>
     </message>
     <message>
         <source>Check out</source>
-        <translation type="unfinished"></translation>
+        <translation>Abfahrt melden</translation>
     </message>
     <message>
         <source>Earlier</source>
-        <translation type="unfinished"></translation>
+        <translation>Früher</translation>
     </message>
     <message>
         <source>Later</source>
-        <translation type="unfinished"></translation>
+        <translation>Später</translation>
     </message>
     <message>
         <source>No overlaps, windows or drives out of reach.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Überschneidungen, keine unerreichbaren Zeitfenster oder Fahrten.</translation>
     </message>
     <message>
         <source>Me ({name})</source>
-        <translation type="unfinished"></translation>
+        <translation>Ich ({name})</translation>
     </message>
     <message>
         <source>{day}: {n} stops in driving order.</source>
-        <translation type="unfinished"></translation>
+        <translation>{day}: {n} Stopps in Fahrreihenfolge.</translation>
     </message>
     <message>
         <source>No stops on this day.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Stopps an diesem Tag.</translation>
     </message>
     <message>
         <source>Routes start and end at {name} ({lat:.4f}, {lon:.4f}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Routen beginnen und enden bei {name} ({lat:.4f}, {lon:.4f}).</translation>
     </message>
     <message>
         <source>your home base</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihrem Heimatstandort</translation>
     </message>
     <message>
         <source>No home base: routes start and end at the middle of the day&apos;s stops.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Heimatstandort: Routen beginnen und enden in der Mitte der Stopps des Tages.</translation>
     </message>
     <message>
         <source>Home base</source>
-        <translation type="unfinished"></translation>
+        <translation>Heimatstandort</translation>
     </message>
     <message>
         <source>Not done: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht ausgeführt: {reason}</translation>
     </message>
     <message>
         <source>Moved to {when}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschoben auf {when}.</translation>
     </message>
     <message>
         <source>Optimising the route…</source>
-        <translation type="unfinished"></translation>
+        <translation>Route wird optimiert…</translation>
     </message>
     <message>
         <source>Route optimised; pinned visits kept their place.</source>
-        <translation type="unfinished"></translation>
+        <translation>Route optimiert; fixierte Besuche blieben an ihrem Platz.</translation>
     </message>
     <message>
         <source>{n} stops do not fit between {start} and {end} and stay where they were.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} Stopps passen nicht zwischen {start} und {end} und bleiben, wo sie waren.</translation>
     </message>
     <message>
         <source>Unpinned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelöst.</translation>
     </message>
     <message>
         <source>Pinned at its place.</source>
-        <translation type="unfinished"></translation>
+        <translation>An seinem Platz fixiert.</translation>
     </message>
     <message>
         <source>Checked in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ankunft erfasst.</translation>
     </message>
     <message>
         <source>Visit done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Besuch erledigt.</translation>
     </message>
 </context>
 <context>
@@ -1331,7 +1332,8 @@
     <message>
         <source>Total {total}
 Weighted {weighted}</source>
-        <translation type="unfinished"></translation>
+        <translation>Summe {total}
+Gewichtet {weighted}</translation>
     </message>
 </context>
 <context>
@@ -1492,75 +1494,75 @@ Weighted {weighted}</source>
     <name>TerritoryView</name>
     <message>
         <source>Wheel or +/- to zoom, drag to pan, Shift+drag to select accounts, 0 to see all; right click (or the menu key) to set your home base.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mausrad oder +/- zum Zoomen, Ziehen zum Verschieben, Umschalt+Ziehen zum Auswählen von Kunden, 0 zeigt alles; Rechtsklick (oder die Menütaste) legt Ihren Heimatstandort fest.</translation>
     </message>
     <message>
         <source>R&amp;oute of:</source>
-        <translation type="unfinished"></translation>
+        <translation>R&amp;oute von:</translation>
     </message>
     <message>
         <source>Select its &amp;accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Seine &amp;Kunden auswählen</translation>
     </message>
     <message>
         <source>Move accounts to another territory</source>
-        <translation type="unfinished"></translation>
+        <translation>Kunden in ein anderes Gebiet verschieben</translation>
     </message>
     <message>
         <source>&amp;Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorschau</translation>
     </message>
     <message>
         <source>&amp;Move accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Kunden &amp;verschieben</translation>
     </message>
     <message>
         <source>&amp;To:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nach:</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
         <source>Loading the map…</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte wird geladen…</translation>
     </message>
     <message>
         <source>{day}: no stops with an address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{day}: keine Stopps mit Adresse.</translation>
     </message>
     <message>
         <source>your home base</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihrem Heimatstandort</translation>
     </message>
     <message>
         <source>Home base</source>
-        <translation type="unfinished"></translation>
+        <translation>Heimatstandort</translation>
     </message>
     <message>
         <source>Select accounts on the map (Shift+drag) or a territory&apos;s accounts from the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie Kunden auf der Karte (Umschalt+Ziehen) oder die Kunden eines Gebiets aus der Liste.</translation>
     </message>
     <message>
         <source>Select the accounts to move first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie zuerst die zu verschiebenden Kunden aus.</translation>
     </message>
     <message>
         <source>{name}: now</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: jetzt</translation>
     </message>
     <message>
         <source>{name}: after the move</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: nach dem Verschieben</translation>
     </message>
     <message>
         <source>Nothing is changed until you press Move accounts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts wird geändert, bevor Sie „Kunden verschieben“ drücken.</translation>
     </message>
     <message>
         <source>Not done: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht ausgeführt: {reason}</translation>
     </message>
 </context>
 <context>
@@ -1590,11 +1592,11 @@ Weighted {weighted}</source>
     <name>VisitReportDialog</name>
     <message>
         <source>Visit report</source>
-        <translation type="unfinished"></translation>
+        <translation>Besuchsbericht</translation>
     </message>
     <message>
         <source>What was discussed, what was agreed, next steps…</source>
-        <translation type="unfinished"></translation>
+        <translation>Was wurde besprochen, was vereinbart, nächste Schritte…</translation>
     </message>
 </context>
 </TS>
