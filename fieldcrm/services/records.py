@@ -2,7 +2,10 @@
 
 Every write runs in one replica transaction in which change capture writes
 the outbox entry, so the row and its outbox entry commit together or not at
-all. Results are plain dicts, never live ORM objects.
+all. Creates and updates write the row and the entry with Core statements on
+the edit's connection (``capture.insert_row`` / ``update_row``), not through
+the ORM's unit of work; deletes, rarer and cascading, go through the ORM.
+Results are plain dicts, never live ORM objects.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from fieldcrm.storage import search as fts
+from fieldcrm.storage import capture
 from fieldcrm.storage.capture import drop_unsendable_entries
 from fieldcrm.storage.registry import (
-    ENTITY_CLASSES, REFERENCES, entity_class, fields_of, row_to_dict,
+    ENTITY_CLASSES, REFERENCES, entity_class, fields_of, row_to_dict, to_plain,
 )
 from fieldcrm.storage.replica import Replica
 from fieldcrm.storage.sales import STAGE_PROBABILITY
@@ -42,8 +46,24 @@ def _exists(cls):
     return select(literal_column("1")).select_from(table).where(table.c.id == bindparam("id"))
 
 
+@cache
+def _columns_by_id(cls):
+    table = cls.__table__
+    return select(table).where(table.c.id == bindparam("id"))
+
+
 def _load(session: Session, cls, row_id: str):
     return session.execute(_by_id(cls), {"id": row_id}).scalar_one_or_none()
+
+
+def _load_values(session: Session, cls, row_id: str) -> Optional[dict[str, Any]]:
+    """The stored row as column values (no ORM object), or None."""
+    row = session.connection().execute(_columns_by_id(cls), {"id": row_id}).first()
+    return None if row is None else dict(row._mapping)
+
+
+def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: to_plain(value) for name, value in row.items()}
 
 
 def _row_exists(session: Session, cls, row_id: str) -> bool:
@@ -81,24 +101,19 @@ class RecordService:
             _check_references(session, cls, clean)
             if clean.get("id") and _row_exists(session, cls, clean["id"]):
                 raise ValidationError({"id": f"a {entity} with id {clean['id']} already exists"}, entity)
-            obj = cls(**clean)
-            session.add(obj)
-            session.flush()
-            return row_to_dict(obj)
+            row = capture.insert_row(session.connection(), cls, clean, session.info[capture.USER_ID])
+        return _plain(row)
 
     def update(self, entity: str, row_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
         cls = entity_class(entity)
         with self.replica.edit() as session:
-            obj = _load(session, cls, row_id)
-            if obj is None:
+            current = _load_values(session, cls, row_id)
+            if current is None:
                 raise NotFound(entity, row_id)
-            current = {name: getattr(obj, name) for name in fields_of(cls)}
             clean = validate_changes(cls, values, creating=False, current=current)
             _check_references(session, cls, {k: v for k, v in clean.items() if v != current.get(k)})
-            for name, value in clean.items():
-                setattr(obj, name, value)
-            session.flush()
-            return row_to_dict(obj)
+            row = capture.update_row(session.connection(), cls, current, clean, session.info[capture.USER_ID])
+        return _plain(row)
 
     def delete(self, entity: str, row_id: str) -> None:
         cls = entity_class(entity)
