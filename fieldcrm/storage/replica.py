@@ -7,6 +7,7 @@ keys and a busy timeout, and makes sure the full-text index exists.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldcrm.storage import capture
+from fieldcrm.storage import capture, maintenance
 from fieldcrm.storage.local import SyncState
 
 REPLICA_FILE = "replica.sqlite"
@@ -36,7 +37,7 @@ def default_profile_dir() -> Path:
     return Path(platformdirs.user_data_dir("fieldcrm", appauthor=False))
 
 
-def _set_pragmas(engine: Engine, *, mmap_bytes: int = 0) -> None:
+def _set_pragmas(engine: Engine, *, mmap_bytes: int = 0, wal_autocheckpoint: int = 0) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy, not the driver, issue BEGIN (so savepoints and
@@ -49,6 +50,8 @@ def _set_pragmas(engine: Engine, *, mmap_bytes: int = 0) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         if mmap_bytes:
             cur.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
+        if wal_autocheckpoint:
+            cur.execute(f"PRAGMA wal_autocheckpoint={int(wal_autocheckpoint)}")
         cur.close()
 
 
@@ -98,7 +101,9 @@ registry.register("sqlite.fieldcrm_replica", __name__, "ReplicaDialect")
 
 def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite+fieldcrm_replica:///{path}", future=True)
-    _set_pragmas(engine)
+    # Checkpoints are done when idle (``maintenance``), not by whichever edit
+    # fills the log: the automatic one stays only as a bound on its size.
+    _set_pragmas(engine, wal_autocheckpoint=maintenance.WAL_AUTOCHECKPOINT_PAGES)
     return engine
 
 
@@ -115,11 +120,16 @@ class Replica:
 
             upgrade_replica(self.engine)
             ensure_search_index(self.engine)
+            # A search index made afresh starts with FTS5's defaults.
+            with self.engine.begin() as conn:
+                maintenance.keep_merges_off_edits(conn)
         self._edit_sessions = sessionmaker(self.engine, class_=LocalEditSession, expire_on_commit=False)
         self._sync_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._user_id: Optional[str] = None
         self._user_id_loaded = False
+        self._edited = threading.Event()  # set by an edit, cleared by ``maintain``
+        self._last_edit = 0.0
 
     @classmethod
     def open(cls, profile_dir: Optional[Path] = None) -> "Replica":
@@ -146,6 +156,8 @@ class Replica:
             session.info[capture.CAPTURE] = True
             session.info[capture.USER_ID] = self._signed_in_user(session)
             yield session
+        self._last_edit = time.monotonic()
+        self._edited.set()
 
     @contextmanager
     def sync_write(self) -> Iterator[Session]:
@@ -194,6 +206,21 @@ class Replica:
                     value = str(uuid.uuid4())
                     self.set_state("client_id", value, s)
         return value
+
+    # -- upkeep ---------------------------------------------------------------
+    def maintain(self, *, quiet_for: float = 3.0, steps: int = 1) -> bool:
+        """Merge full-text segments and checkpoint the log, once no edit has
+        been made for ``quiet_for`` seconds and only if there were edits since
+        the work was last finished (otherwise no database access at all).
+        True when work is left for another call."""
+        if not self._edited.is_set() or time.monotonic() - self._last_edit < quiet_for:
+            return False
+        self._edited.clear()
+        with self.engine.dialect.immediate():
+            more = maintenance.tidy_up(self.engine, steps=steps)
+        if more:
+            self._edited.set()
+        return more
 
     def close(self) -> None:
         self.engine.dispose()

@@ -23,6 +23,10 @@ from fieldcrm.ui.views import PAGE_BY_KEY, PAGES, page_title
 
 WINDOW_NAME = "main"
 CREATABLE = ("account", "contact", "visit", "activity", "opportunity", "sales_order", "service_job")
+# The replica's upkeep (full-text merges, log checkpoint) runs on this tick,
+# once nothing has been saved for a few seconds: never inside an edit.
+UPKEEP_TICK_MS = 2000
+UPKEEP_QUIET_S = 5.0
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +69,9 @@ class MainWindow(QMainWindow):
         self.opener = RecordOpener(ctx, self)
         self.sync = SyncUi(ctx, self, sync_controller)
         self._connect()
+        self._upkeep = QTimer(self, interval=UPKEEP_TICK_MS)
+        self._upkeep.timeout.connect(self._replica_upkeep)
+        self._upkeep.start()
 
         if not ctx.prefs.restore_window(self, WINDOW_NAME):
             self.resize(1280, 800)
@@ -87,6 +94,10 @@ class MainWindow(QMainWindow):
         if key is not None:
             self.show_page(key, remember=False)
         QTimer.singleShot(0, self, self._prepare_pages)
+
+    def _replica_upkeep(self) -> None:
+        if self.ctx.replica is not None and not self.ctx.closed:
+            self.ctx.replica.maintain(quiet_for=UPKEEP_QUIET_S)
 
     def _prepare_pages(self) -> None:
         for page in PAGES:
@@ -187,6 +198,7 @@ class MainWindow(QMainWindow):
     # -- closing ------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:
+        self._upkeep.stop()
         self.sync.controller.stop()
         self.ctx.prefs.save_window(self, WINDOW_NAME)
         for widget in self._pages.values():

@@ -1,0 +1,135 @@
+"""Full-text merges and WAL checkpoints happen when the app is idle, not
+inside a person's edit, and the replica stays searchable and bounded."""
+
+import sqlite3
+
+from fieldcrm.services.records import RecordService
+from fieldcrm.storage import maintenance
+from fieldcrm.storage.migrate import upgrade_replica
+from fieldcrm.storage.replica import REPLICA_FILE, Replica, make_engine
+from fieldcrm.storage.search import ensure_search_index
+from fieldcrm.sync.engine import SyncEngine
+from tests.sync.conftest import _page, _server_row
+
+
+def automerge(replica) -> dict:
+    with replica.engine.connect() as conn:
+        return maintenance.automerge_settings(conn)
+
+
+def fts_segments(replica, table: str = "contact_fts") -> int:
+    """How many b-tree segments the index has: rows of its data table other
+    than the structure and averages records, counted per segment id."""
+    db = sqlite3.connect(replica.path)
+    try:
+        # Segment pages have ids (segid << 37) + page; ids below that are
+        # the index's own records.
+        return db.execute(f"SELECT count(DISTINCT id >> 37) FROM {table}_data WHERE id >> 37 > 0").fetchone()[0]
+    finally:
+        db.close()
+
+
+def wal_pages(replica) -> int:
+    wal = replica.path.with_name(replica.path.name + "-wal")
+    return wal.stat().st_size // 4096 if wal.exists() else 0
+
+
+def test_every_search_index_keeps_merges_off_edits(replica):
+    settings = automerge(replica)
+    assert settings and set(settings.values()) == {0}
+
+
+def test_a_replica_from_before_gets_the_setting_when_migrated(tmp_path):
+    path = tmp_path / REPLICA_FILE
+    engine = make_engine(path)
+    upgrade_replica(engine, "0002")
+    ensure_search_index(engine)  # an index as the previous version made it
+    engine.dispose()
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM account_fts_config WHERE k = 'automerge'").fetchone()[0] == 0
+    db.close()
+    upgrade_replica(make_engine(path))
+    replica = Replica(path, migrate=False)
+    try:
+        assert set(automerge(replica).values()) == {0}
+    finally:
+        replica.close()
+
+
+def test_edits_leave_merging_to_the_idle_upkeep(records, replica):
+    account = records.create("account", {"name": "Acme", "city": "Lyon"})
+    for n in range(12):
+        records.create("contact", {"account_id": account["id"], "last_name": f"Okafor {n}"})
+    piled_up = fts_segments(replica)
+    assert piled_up >= 12  # one small segment per edit, none merged on the way
+    assert replica.maintain(quiet_for=3600) is False  # not idle yet: nothing done
+    assert fts_segments(replica) == piled_up
+    while replica.maintain(quiet_for=0, steps=1):
+        pass
+    assert fts_segments(replica) < 4
+    assert len(records.search("okafor")) == 12
+    db = sqlite3.connect(replica.path)
+    try:
+        db.execute("INSERT INTO contact_fts(contact_fts) VALUES ('integrity-check')")
+    finally:
+        db.close()
+
+
+def test_idle_upkeep_checkpoints_the_log(records, replica):
+    for n in range(20):
+        records.create("account", {"name": f"Acme {n}"})
+    assert wal_pages(replica) > 0
+    replica.maintain(quiet_for=0)
+    # Everything in the log is in the database file now: the next writer starts it over.
+    log, copied = maintenance.checkpoint(replica.engine)
+    assert log == copied
+    assert records.get("account", records.list("account", limit=1)[0]["id"])["name"].startswith("Acme")
+
+
+def test_without_edits_idle_upkeep_does_nothing(replica):
+    assert replica.maintain(quiet_for=0) is False
+
+
+class _Server:
+    def __init__(self, response):
+        self.response = response
+
+    def pull(self, body):
+        return self.response
+
+
+def test_a_first_sync_keeps_merges_off_edits(replica):
+    accounts = [_server_row("account", v, name=f"Müller {v}", city="Köln") for v in range(1, 30)]
+    contacts = [_server_row("contact", 100 + v, account_id=a["id"], last_name=f"Schulz{v}")
+                for v, a in enumerate(accounts)]
+    engine = SyncEngine(replica.path, _Server(_page(("territory:t1", 200, {"account": accounts, "contact": contacts}, {}))),
+                        replica.client_id())
+    engine.pull()
+    engine.close()
+    assert set(automerge(replica).values()) == {0}
+    reopened = Replica(replica.path)
+    try:
+        assert set(automerge(reopened).values()) == {0}
+        assert len(RecordService(reopened).search("muller koln", limit=50)) == 29
+    finally:
+        reopened.close()
+
+
+def test_idle_upkeep_never_waits_for_another_writer(records, replica):
+    import time
+
+    for n in range(5):
+        records.create("account", {"name": f"Acme {n}"})
+    other = sqlite3.connect(replica.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # a sync holding the replica
+        started = time.monotonic()
+        assert replica.maintain(quiet_for=0) is True  # left for later
+        assert time.monotonic() - started < 1.0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    while replica.maintain(quiet_for=0):
+        pass
+    records.create("account", {"name": "After"})  # the usual wait for a busy replica is back
+    assert len(records.list("account")) == 6
