@@ -1,6 +1,6 @@
 """The desktop app on a full replica: start, lists, search, account 360°, sync.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.ui_app [--accounts 100000] [--sync-accounts N] --json
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.ui_app [--accounts 100000] [--sync-accounts N] [--only-sync] --json
 
 On a copy of the cached demo replica (``bench.local_writes.demo_replica``):
 
@@ -33,7 +33,8 @@ On a copy of the cached demo replica (``bench.local_writes.demo_replica``):
   the GUI thread's own CPU inside that gap), and ``idle_max_stall_ms``, the
   longest gap of the same window idle for 3 s just before: the machine's noise.
   ``sync_max_stall_at_s`` / ``sync_max_stall_rows``: when that gap began
-  (seconds after the sync started) and the rows pulled by then.
+  (seconds after the sync started) and the rows pulled by then. ``--only-sync``
+  measures this part alone (no cold start, lists or search).
 
 Prints one JSON line.
 """
@@ -298,11 +299,23 @@ def first_sync_stall(accounts: int, work: Path) -> dict:
         server.stop()
 
 
+def _only_sync(accounts: int) -> int:
+    from fieldcrm.ui.app import ensure_application
+
+    ensure_application()
+    with tempfile.TemporaryDirectory(prefix="fieldcrm-ui-bench-") as tmp:
+        result = {"bench": "ui_app", "python": platform.python_version(), "cpus": os.cpu_count(),
+                  "load": round(os.getloadavg()[0], 1), **first_sync_stall(accounts, Path(tmp))}
+    print(json.dumps({k: round(v, 1) if isinstance(v, float) else v for k, v in result.items()}))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--sync-accounts", type=int, default=100_000, help="0: no first-sync measurement")
+    parser.add_argument("--only-sync", action="store_true", help="only the first-sync measurement")
     parser.add_argument("--json", action="store_true", help="print one JSON line (the default output)")
     parser.add_argument("--child-cold-start", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
@@ -315,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     from fieldcrm.storage.replica import REPLICA_FILE
     from fieldcrm.ui.app import ensure_application
 
+    if args.only_sync:
+        return _only_sync(args.sync_accounts or 100_000)
     source, counts = demo_replica(args.accounts, args.seed)
     with tempfile.TemporaryDirectory(prefix="fieldcrm-ui-bench-") as tmp:
         work = Path(tmp)
