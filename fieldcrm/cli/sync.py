@@ -3,6 +3,13 @@
 Exit codes of ``sync``: 0 the round completed (everything pending was sent
 and answered, the pull finished); 3 the server cannot be reached; 4 sign in
 again; 1 anything else. Nothing pending is ever lost by a failed round.
+
+``sync --progress-json --token-stdin`` is how the desktop app runs a first
+sync in a process of its own: the device token comes as the first line of
+standard input (never the command line or the environment, and the keyring
+is not opened), each progress step is one JSON line on standard output
+(``{"phase": "pull", "done": 5000, "total": null}``) and the last line is
+``{"summary": {...}}``.
 """
 
 from __future__ import annotations
@@ -22,14 +29,27 @@ def _settings(args):
     return load_site_settings(config_files(os.environ, profile=args.profile), os.environ)
 
 
-def _service(args, replica=None):
+class _GivenToken:
+    """The credentials of a round whose token was handed over on standard input:
+    nothing is read from or written to the keyring."""
+
+    def __init__(self, token: str):
+        self._token = token
+
+    def load_token(self, server_url: str, username: str):
+        return self._token
+
+
+def _service(args, replica=None, token=None):
     from fieldcrm.services.sync_service import SyncService
     from fieldcrm.sync.credentials import InsecureKeyringError, KeyringUnavailableError
 
     page_rows = os.environ.get("FIELDCRM_SYNC_PAGE_ROWS", "").strip()  # tuning for IT, and tests
+    options = {"page_rows": int(page_rows) if page_rows.isdigit() else None}
+    if token is not None:
+        return SyncService(replica or open_replica(args), _GivenToken(token), settings=_settings(args), **options)
     try:
-        return SyncService.open(replica or open_replica(args), _settings(args),
-                                page_rows=int(page_rows) if page_rows.isdigit() else None)
+        return SyncService.open(replica or open_replica(args), _settings(args), **options)
     except (InsecureKeyringError, KeyringUnavailableError) as exc:
         raise CliError(f"fieldcrm: {exc}") from None
 
@@ -79,13 +99,26 @@ def _progress_printer():
     return show
 
 
+def _progress_lines(progress) -> None:
+    print_json({"phase": progress.phase, "done": progress.done, "total": progress.total})
+    sys.stdout.flush()
+
+
 def _sync(args) -> int:
-    service = _service(args)
-    summary = service.sync_now(_progress_printer(), verify=not args.no_verify)
-    if args.json:
+    token = None
+    if args.token_stdin:
+        token = sys.stdin.readline().rstrip("\r\n")
+        if not token:
+            raise CliError("fieldcrm: no token on standard input", EXIT_USAGE)
+    service = _service(args, token=token)
+    progress = _progress_lines if args.progress_json else _progress_printer()
+    summary = service.sync_now(progress, verify=not args.no_verify)
+    if args.progress_json:
+        print_json({"summary": summary.as_dict()})
+    elif args.json:
         print_json(summary.as_dict())
     if summary.ok:
-        if not args.json:
+        if not (args.json or args.progress_json):
             print(f"pushed {summary.pushed} ({summary.applied} applied, {summary.merged} merged, "
                   f"{summary.conflicts} conflicts, {summary.rejected} rejected); "
                   f"pulled {summary.pulled_rows} rows, removed {summary.removed_rows}; "
@@ -136,6 +169,10 @@ def register(sub) -> None:
     p = sub.add_parser("sync", help="one full sync round: send changes, receive changes, check")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-verify", action="store_true", help="skip the final count/checksum comparison")
+    p.add_argument("--progress-json", action="store_true",
+                   help="one JSON line per progress step on standard output, then the summary")
+    p.add_argument("--token-stdin", action="store_true",
+                   help="read the device token from standard input instead of the keyring")
     p.set_defaults(handler=_sync)
 
     p = sub.add_parser("conflicts", help="changes the server did not take, and settling them")
