@@ -8,15 +8,33 @@ callbacks.
 What the replica remembers about the server lives in ``sync_state``: server
 URL, user id, username, display name, role and device id. The token lives in
 the OS keyring only (``fieldcrm.sync.credentials``).
+
+A first sync asked for with ``first_sync_apart=True`` (the desktop app) runs
+in a ``fieldcrm sync`` process of its own: decoding and writing hundreds of
+thousands of rows (and the full garbage-collector passes the decoding sets
+off) would otherwise hold the interpreter lock the window's thread needs, up
+to hundreds of milliseconds at a time. The token goes to that
+process on its standard input; its progress and summary come back as JSON
+lines on its standard output; cancelling ends the process (a round is safe to
+stop at any point: the next one carries on where it stopped). Later rounds
+bring a few rows and run in this process.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
 import platform
+import subprocess
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Mapping, Optional
+
+import orjson
 
 from fieldcrm.storage.replica import Replica
 from fieldcrm.sync.credentials import CredentialStore
@@ -27,6 +45,17 @@ from fieldcrm.sync.transport import SignInNeeded, SyncError, Transport
 AUTH_STATE = "auth_state"  # "signed_in", "sign_in_needed", "signed_out"
 AUTH_MESSAGE = "auth_message"
 _ACCOUNT_KEYS = ("server_url", "user_id", "username", "display_name", "role", "device_id")
+_SUMMARY_FIELDS = {f.name for f in dataclasses.fields(SyncSummary)}
+
+log = logging.getLogger(__name__)
+
+
+def fieldcrm_command() -> list[str]:
+    """How to start the ``fieldcrm`` command from this process: the console
+    program beside the packaged app, or this interpreter running the package."""
+    if getattr(sys, "frozen", False):
+        return [str(Path(sys.executable).with_name("fieldcrm.exe" if os.name == "nt" else "fieldcrm"))]
+    return [sys.executable, "-m", "fieldcrm"]
 
 
 class ProfileBelongsToSomeoneElse(SyncError):
@@ -75,6 +104,7 @@ class SyncService:
         self.settings = settings
         self._transport_factory = transport_factory or self._default_transport
         self._page_rows = page_rows
+        self._own_transport = transport_factory is None  # a separate process can build the same one
         self._round_lock = threading.Lock()
         self._current_cancel: Optional[CancelToken] = None
 
@@ -168,14 +198,19 @@ class SyncService:
         cancel: Optional[CancelToken] = None,
         *,
         verify: bool = True,
+        first_sync_apart: bool = False,
     ) -> SyncSummary:
         """One full round (push, pull, verify). Never raises for sync problems:
-        the summary's ``error`` and ``error_kind`` say what stopped it."""
+        the summary's ``error`` and ``error_kind`` say what stopped it.
+
+        ``first_sync_apart``: when this round is a first sync (or finishes an
+        interrupted one), run it in a ``fieldcrm sync`` process of its own so
+        this process's threads stay responsive."""
         with self._round_lock:
             cancel = cancel or CancelToken()
             self._current_cancel = cancel
             try:
-                return self._round(progress, cancel, verify)
+                return self._round(progress, cancel, verify, first_sync_apart)
             finally:
                 self._current_cancel = None
 
@@ -184,7 +219,7 @@ class SyncService:
         if token is not None:
             token.cancel()
 
-    def _round(self, progress, cancel: CancelToken, verify: bool) -> SyncSummary:
+    def _round(self, progress, cancel: CancelToken, verify: bool, apart: bool = False) -> SyncSummary:
         account = self.account()
         if account is None:
             return SyncSummary(error="not signed in: run `fieldcrm login` first", error_kind="sign_in")
@@ -195,20 +230,83 @@ class SyncService:
         if not token:
             self._set_auth("sign_in_needed", "sign in again: no sign-in token on this laptop")
             return SyncSummary(error="sign in again: no sign-in token on this laptop", error_kind="sign_in")
-        transport = self._transport_factory(account.server_url, token, lambda: cancel.cancelled)
-        kwargs = {"page_rows": self._page_rows} if self._page_rows else {}
-        engine = SyncEngine(self.replica.path, transport, self.replica.client_id(),
-                            progress=progress, cancel=cancel, **kwargs)
-        try:
-            summary = engine.run_round(verify=verify)
-        finally:
-            engine.close()
-            transport.close()
+        summary = None
+        if apart and self._own_transport and self.first_sync_pending():
+            summary = self._round_in_process_of_its_own(token, progress, cancel, verify)
+        if summary is None:
+            summary = self._round_here(account, token, progress, cancel, verify)
         if summary.error_kind == "sign_in":
             self._set_auth("sign_in_needed", summary.error)
         elif summary.ok and account.auth_state != "signed_in":
             self._set_auth("signed_in", None)
         return summary
+
+    def _round_here(self, account: SyncAccount, token: str, progress, cancel: CancelToken,
+                    verify: bool) -> SyncSummary:
+        transport = self._transport_factory(account.server_url, token, lambda: cancel.cancelled)
+        kwargs = {"page_rows": self._page_rows} if self._page_rows else {}
+        engine = SyncEngine(self.replica.path, transport, self.replica.client_id(),
+                            progress=progress, cancel=cancel, **kwargs)
+        try:
+            return engine.run_round(verify=verify)
+        finally:
+            engine.close()
+            transport.close()
+
+    def first_sync_pending(self) -> bool:
+        """Whether the next round loads the replica from scratch (nothing pulled
+        yet, or a first sync that was stopped before it finished)."""
+        from fieldcrm.sync.apply import ReplicaWriter
+
+        writer = ReplicaWriter(self.replica.path)
+        try:
+            return writer.in_bulk_load() or writer.is_fresh()
+        finally:
+            writer.close()
+
+    def _round_in_process_of_its_own(self, token: str, progress, cancel: CancelToken,
+                                     verify: bool) -> Optional[SyncSummary]:
+        """The round as ``fieldcrm sync --progress-json --token-stdin``; ``None``
+        when that process cannot be started (the round then runs here)."""
+        command = [*fieldcrm_command(), "--profile", str(self.replica.profile_dir), "sync",
+                   "--progress-json", "--token-stdin", *([] if verify else ["--no-verify"])]
+        env = dict(os.environ)
+        if self._page_rows:
+            env["FIELDCRM_SYNC_PAGE_ROWS"] = str(self._page_rows)
+        with tempfile.TemporaryFile() as errors:
+            try:
+                child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                                         env=env, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+            except OSError as exc:
+                log.warning("the first sync runs in the app: %s cannot be started (%s)", command[0], exc)
+                return None
+            finished = threading.Event()
+            watcher = threading.Thread(target=_end_when_cancelled, args=(child, cancel, finished),
+                                       name="sync-process-watch", daemon=True)
+            watcher.start()
+            try:
+                child.stdin.write(token.encode() + b"\n")
+                child.stdin.close()
+            except OSError:
+                pass  # it already stopped: its exit says why
+            try:
+                summary = _read_child_lines(child.stdout, progress)
+            except BaseException:
+                child.terminate()
+                raise
+            finally:
+                finished.set()
+                code = child.wait()
+                watcher.join()
+            if summary is not None:
+                return summary
+            if cancel.cancelled:
+                return SyncSummary(error="sync cancelled", error_kind="cancelled")
+            errors.seek(0)
+            said = errors.read().decode(errors="replace").strip().splitlines()
+            detail = f": {said[-1]}" if said else ""
+            return SyncSummary(error=f"the sync process stopped unexpectedly (exit code {code}){detail}",
+                               error_kind="failed")
 
     def scheduler(self, *, interval: Optional[float] = None, debounce: float = 5.0,
                   on_result: Optional[Callable[[SyncSummary], None]] = None,
@@ -232,6 +330,30 @@ class SyncService:
             return error_kind(exc) not in ("unreachable", "server")
         finally:
             transport.close()
+
+
+def _end_when_cancelled(child: subprocess.Popen, cancel: CancelToken, finished: threading.Event) -> None:
+    while not finished.wait(0.05):
+        if cancel.cancelled:
+            child.terminate()
+            return
+
+
+def _read_child_lines(stdout, progress) -> Optional[SyncSummary]:
+    """Forward the progress lines of ``fieldcrm sync --progress-json``; its summary."""
+    summary = None
+    for line in stdout:
+        try:
+            message = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue  # not one of ours
+        if not isinstance(message, dict):
+            continue
+        if isinstance(message.get("summary"), dict):
+            summary = SyncSummary(**{k: v for k, v in message["summary"].items() if k in _SUMMARY_FIELDS})
+        elif progress is not None and "phase" in message:
+            progress(Progress(message["phase"], message.get("done") or 0, message.get("total")))
+    return summary
 
 
 __all__ = [

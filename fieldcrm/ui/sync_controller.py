@@ -8,7 +8,10 @@ answers, then a round at once. Where Qt has a network-information backend, the
 network coming back also starts a round straight away.
 
 Rounds and probes run on the scheduler's own thread (the engine opens its own
-replica connection); who is signed in is read on the runner's replica thread.
+replica connection); a first sync runs in a ``fieldcrm sync`` process of its
+own, which that thread waits for (see ``SyncService.sync_now``), so decoding
+and writing the whole replica never holds up the window. Who is signed in is
+read on the runner's replica thread.
 Results come back to the GUI thread by queued signals: the status bar's state,
 the sync log, and one change-bus announcement of everything a round may have
 touched.
@@ -17,6 +20,7 @@ touched.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Optional
 
 from PySide6.QtCore import QObject, Signal
@@ -97,6 +101,7 @@ class SyncController(QObject):
         self._check_again = False
         self._stopped = False
         self._network_info = None
+        self._round_cancel = None
         self._from_scheduler = _FromScheduler(self)
         self._from_scheduler.round_started.connect(self._round_started)
         self._from_scheduler.round_done.connect(self._finished)
@@ -174,6 +179,13 @@ class SyncController(QObject):
         self.scheduler = SyncScheduler(self._run_round, self._probe, interval=self._interval_s(),
                                        on_result=self._from_scheduler.round_done.emit, **self._timing)
         self._watch_network()
+        # The window, its pages and every module are up by now and live as long
+        # as the app: out of the cyclic collector's reach, a full collection
+        # (run by whichever thread allocates at the wrong moment, holding the
+        # GIL throughout) walks only what was made since, e.g. the ids the
+        # lists read again after a first sync, not the whole application
+        # (until ``stop``).
+        gc.freeze()
         self.scheduler.start(sync_now=True)
 
     def _interval_s(self) -> float:
@@ -208,8 +220,14 @@ class SyncController(QObject):
     # -- on the scheduler's thread ---------------------------------------------------
 
     def _run_round(self):
+        from fieldcrm.sync.engine import CancelToken
+
+        # Made before the window hears of the round, so a Cancel as soon as it
+        # shows "syncing" is never lost.
+        self._round_cancel = cancel = CancelToken()
         self._from_scheduler.round_started.emit()
-        return self._service.sync_now(lambda p: self._from_scheduler.progressed.emit(p.done, p.total or 0))
+        return self._service.sync_now(lambda p: self._from_scheduler.progressed.emit(p.done, p.total or 0),
+                                      cancel, first_sync_apart=True)
 
     def _probe(self) -> bool:
         up = self._service.server_reachable()
@@ -225,8 +243,8 @@ class SyncController(QObject):
         scheduler, self.scheduler = self.scheduler, None
         if scheduler is None:
             return
-        if self._service is not None:
-            self._service.cancel_current()
+        gc.unfreeze()  # what the window held can be collected again
+        self.cancel()
         Op(scheduler.stop, kind="network").in_background().run(self.ctx.runner)
 
     @property
@@ -245,6 +263,9 @@ class SyncController(QObject):
             self.check_account()
 
     def cancel(self) -> None:
+        """Stop the running round (a first sync's process is ended at once)."""
+        if self._round_cancel is not None:
+            self._round_cancel.cancel()
         if self._service is not None:
             self._service.cancel_current()
 
