@@ -12,6 +12,11 @@ with the slowest queries and how many rows each matched.
 Reference, in the same run: the same FTS5 MATCH for each query without
 ranking (``LIMIT 20`` in index order, accounts only), the floor any ranking
 sits on.
+
+Then the same queries again after a burst of 1,000 local writes (the
+``bench.local_writes`` mix) with no idle upkeep in between, so the indexes
+hold the small segments edits leave until the app merges them when idle
+(``search_after_writes``). Works on a copy: the kept replica is not changed.
 """
 
 from __future__ import annotations
@@ -20,12 +25,17 @@ import random
 import re
 from collections import defaultdict
 
-from bench.local_writes import Stopwatch, demo_replica, machine, percentiles
+import shutil
+import tempfile
+from pathlib import Path
+
+from bench.local_writes import Stopwatch, _account_ids, demo_replica, machine, percentiles, time_record_service
 from bench.local_writes import main as bench_main
 from fieldcrm.storage import search
-from fieldcrm.storage.replica import Replica
+from fieldcrm.storage.replica import REPLICA_FILE, Replica
 
 QUERIES = 200
+BURST_WRITES = 1000
 TARGET_P95_MS = 10.0
 _WORD = re.compile(r"\w+")
 
@@ -81,34 +91,45 @@ def _matches(conn, text: str) -> dict[str, int]:
     return out
 
 
+def _timed_queries(conn, queries) -> list[tuple[float, float, str, str]]:
+    for _, text in queries[:20]:  # warm the page cache and statement cache
+        search.search(conn, text)
+    timed: list[tuple[float, float, str, str]] = []
+    for kind, text in queries:
+        with Stopwatch() as watch:
+            search.search(conn, text)
+        timed.append((watch.wall_ms, watch.cpu_ms, kind, text))
+    return timed
+
+
 def run(accounts: int, seed: int) -> dict:
-    path, counts = demo_replica(accounts, seed)
-    replica = Replica(path)
+    source, counts = demo_replica(accounts, seed)
     rng = random.Random(seed)
-    try:
-        with replica.engine.connect() as conn:
-            queries = realistic_queries(conn, rng)
-            for _, text in queries[:20]:  # warm the page cache and statement cache
-                search.search(conn, text)
-            timed: list[tuple[float, float, str, str]] = []
-            for kind, text in queries:
-                with Stopwatch() as watch:
-                    search.search(conn, text)
-                timed.append((watch.wall_ms, watch.cpu_ms, kind, text))
-            floor = []
-            for _, text in queries:
-                if search.fts_query(text) is None:
-                    continue  # too short to search: search() returns at once
-                with Stopwatch() as watch:
-                    conn.exec_driver_sql(
-                        "SELECT account.id FROM account_fts JOIN account ON account.rowid = account_fts.rowid "
-                        "WHERE account_fts MATCH ? LIMIT 20", (search.fts_query(text),)).all()
-                floor.append(watch.wall_ms)
-            slowest = sorted(timed, reverse=True)[:5]
-            slow_detail = [{"query": t, "kind": k, "ms": round(ms, 2), "matches": _matches(conn, t)}
-                           for ms, _, k, t in slowest]
-    finally:
-        replica.close()
+    with tempfile.TemporaryDirectory(prefix="fieldcrm-search-") as scratch:
+        shutil.copy(source, Path(scratch) / REPLICA_FILE)
+        replica = Replica.open(Path(scratch))
+        try:
+            with replica.engine.connect() as conn:
+                queries = realistic_queries(conn, rng)
+                timed = _timed_queries(conn, queries)
+                floor = []
+                for _, text in queries:
+                    if search.fts_query(text) is None:
+                        continue  # too short to search: search() returns at once
+                    with Stopwatch() as watch:
+                        conn.exec_driver_sql(
+                            "SELECT account.id FROM account_fts JOIN account ON account.rowid = account_fts.rowid "
+                            "WHERE account_fts MATCH ? LIMIT 20", (search.fts_query(text),)).all()
+                    floor.append(watch.wall_ms)
+                slowest = sorted(timed, reverse=True)[:5]
+                slow_detail = [{"query": t, "kind": k, "ms": round(ms, 2), "matches": _matches(conn, t)}
+                               for ms, _, k, t in slowest]
+            ids = _account_ids(replica.path, rng, BURST_WRITES)
+            time_record_service(replica, ids, rng)
+            with replica.engine.connect() as conn:
+                after_writes = _timed_queries(conn, queries)
+        finally:
+            replica.close()
     by_kind = defaultdict(list)
     for ms, _, kind, _ in timed:
         by_kind[kind].append(ms)
@@ -121,6 +142,9 @@ def run(accounts: int, seed: int) -> dict:
         "queries": len(timed),
         "search": overall,
         "search_cpu": percentiles([t[1] for t in timed]),
+        "search_after_writes": percentiles([t[0] for t in after_writes]),
+        "search_after_writes_cpu": percentiles([t[1] for t in after_writes]),
+        "burst_writes": BURST_WRITES,
         "by_kind_p95_ms": {k: percentiles(v)["p95_ms"] for k, v in sorted(by_kind.items())},
         "slowest": slow_detail,
         "reference_unranked_account_match": percentiles(floor),

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, Iterable, Mapping, Optional
 
 from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from fieldcrm.storage import search as fts
@@ -56,9 +57,9 @@ def _load(session: Session, cls, row_id: str):
     return session.execute(_by_id(cls), {"id": row_id}).scalar_one_or_none()
 
 
-def _load_values(session: Session, cls, row_id: str) -> Optional[dict[str, Any]]:
+def _load_values(conn: Connection, cls, row_id: str) -> Optional[dict[str, Any]]:
     """The stored row as column values (no ORM object), or None."""
-    row = session.connection().execute(_columns_by_id(cls), {"id": row_id}).first()
+    row = conn.execute(_columns_by_id(cls), {"id": row_id}).first()
     return None if row is None else dict(row._mapping)
 
 
@@ -66,17 +67,17 @@ def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
     return {name: to_plain(value) for name, value in row.items()}
 
 
-def _row_exists(session: Session, cls, row_id: str) -> bool:
-    return session.connection().execute(_exists(cls), {"id": row_id}).first() is not None
+def _row_exists(conn: Connection, cls, row_id: str) -> bool:
+    return conn.execute(_exists(cls), {"id": row_id}).first() is not None
 
 
-def _check_references(session: Session, cls, values: Mapping[str, Any]) -> None:
+def _check_references(conn: Connection, cls, values: Mapping[str, Any]) -> None:
     errors = {}
     for name, value in values.items():
         target = REFERENCES.get(name)
         if target is None or value is None:
             continue
-        if not _row_exists(session, entity_class(target), value):
+        if not _row_exists(conn, entity_class(target), value):
             errors[name] = f"no {target.replace('_', ' ')} with id {value}"
     if errors:
         raise ValidationError(errors, cls.__entity__)
@@ -97,22 +98,22 @@ class RecordService:
         cls = entity_class(entity)
         clean = validate_changes(cls, values, creating=True)
         _defaults(cls, clean)
-        with self.replica.edit() as session:
-            _check_references(session, cls, clean)
-            if clean.get("id") and _row_exists(session, cls, clean["id"]):
+        with self.replica.edit_statements() as (conn, user_id):
+            _check_references(conn, cls, clean)
+            if clean.get("id") and _row_exists(conn, cls, clean["id"]):
                 raise ValidationError({"id": f"a {entity} with id {clean['id']} already exists"}, entity)
-            row = capture.insert_row(session.connection(), cls, clean, session.info[capture.USER_ID])
+            row = capture.insert_row(conn, cls, clean, user_id)
         return _plain(row)
 
     def update(self, entity: str, row_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
         cls = entity_class(entity)
-        with self.replica.edit() as session:
-            current = _load_values(session, cls, row_id)
+        with self.replica.edit_statements() as (conn, user_id):
+            current = _load_values(conn, cls, row_id)
             if current is None:
                 raise NotFound(entity, row_id)
             clean = validate_changes(cls, values, creating=False, current=current)
-            _check_references(session, cls, {k: v for k, v in clean.items() if v != current.get(k)})
-            row = capture.update_row(session.connection(), cls, current, clean, session.info[capture.USER_ID])
+            _check_references(conn, cls, {k: v for k, v in clean.items() if v != current.get(k)})
+            row = capture.update_row(conn, cls, current, clean, user_id)
         return _plain(row)
 
     def delete(self, entity: str, row_id: str) -> None:

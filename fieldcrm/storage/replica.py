@@ -17,7 +17,7 @@ import platformdirs
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm.storage import capture, maintenance
@@ -160,6 +160,22 @@ class Replica:
         self._edited.set()
 
     @contextmanager
+    def edit_statements(self) -> Iterator[tuple[Connection, Optional[str]]]:
+        """A transaction for a user's edit written as Core statements (the
+        record services' creates and updates, ``capture.insert_row`` /
+        ``update_row``), without an ORM session: (connection, editing user).
+
+        The same write lock from BEGIN as ``edit``; rows and outbox commit together.
+        """
+        with self.engine.connect() as conn:
+            with self.engine.dialect.immediate():
+                transaction = conn.begin()
+            with transaction:
+                yield conn, self._signed_in_user(conn)
+        self._last_edit = time.monotonic()
+        self._edited.set()
+
+    @contextmanager
     def sync_write(self) -> Iterator[Session]:
         """A transaction for the sync engine: server rows, no outbox capture."""
         with self._write(self._sync_sessions) as session:
@@ -170,7 +186,7 @@ class Replica:
         with self._read_sessions() as session, session.begin():
             yield session
 
-    def _signed_in_user(self, session: Session) -> Optional[str]:
+    def _signed_in_user(self, session: Session | Connection) -> Optional[str]:
         # Read once: it only changes at sign-in, through set_state.
         if not self._user_id_loaded:
             self._user_id = self.get_state("user_id", session)
@@ -178,7 +194,7 @@ class Replica:
         return self._user_id
 
     # -- small key/value state -------------------------------------------
-    def get_state(self, key: str, session: Optional[Session] = None) -> Optional[str]:
+    def get_state(self, key: str, session: Optional[Session | Connection] = None) -> Optional[str]:
         if session is None:
             with self.read() as s:
                 return self.get_state(key, s)
