@@ -39,6 +39,7 @@ from pathlib import Path
 import orjson
 import platformdirs
 
+from fieldcrm.demo.generator import DATA_FORMAT
 from fieldcrm.storage.replica import Replica
 from fieldcrm.sync.apply import ReplicaWriter
 from fieldcrm.sync.transport import Transport
@@ -76,11 +77,12 @@ def _pg_database(name: str, *, create: bool) -> tuple[str, bool]:
 def seeded_server_db(accounts: int, kind: str, work: Path) -> tuple[str, str]:
     """(database URL, admin password) of a server database holding the demo organisation."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    secret_file = CACHE / f"{kind}-{accounts}.admin"
+    tag = f"{accounts}-demo{DATA_FORMAT}"
+    secret_file = CACHE / f"{kind}-{tag}.admin"
     if kind == "sqlite":
-        cached = CACHE / f"server-{accounts}.sqlite"
+        cached = CACHE / f"server-{tag}.sqlite"
         if not (cached.exists() and secret_file.exists()):
-            fresh = CACHE / f"server-{accounts}.seeding.sqlite"
+            fresh = CACHE / f"server-{tag}.seeding.sqlite"
             fresh.unlink(missing_ok=True)
             url = f"sqlite:///{fresh}"
             _server_cli(url, "init")
@@ -90,7 +92,7 @@ def seeded_server_db(accounts: int, kind: str, work: Path) -> tuple[str, str]:
         shutil.copy(cached, target)
         _server_cli(f"sqlite:///{target}", "init")  # the cache may predate a server migration
         return f"sqlite:///{target}", secret_file.read_text()
-    url, existed = _pg_database(f"bench_first_sync_{accounts}", create=True)
+    url, existed = _pg_database(f"bench_first_sync_{accounts}_demo{DATA_FORMAT}", create=True)
     if not (existed and secret_file.exists()):
         _server_cli(url, "init")
         secret_file.write_text(_admin_password(_server_cli(url, "seed-demo", "--accounts", str(accounts))))

@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 from fieldcrm.storage.registry import ENTITY_CLASSES
+from fieldcrm.storage.types import uuid7_text
 
 
 def _template(cls) -> dict[str, Any]:
@@ -18,9 +19,9 @@ def _template(cls) -> dict[str, Any]:
 
 
 _TEMPLATES = {cls.__entity__: _template(cls) for cls in ENTITY_CLASSES}
-# Version 4 and the RFC 4122 variant, as uuid.UUID(int=..., version=4) sets them.
-_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
-_UUID_SET = (4 << 76) | (0x8000 << 48)
+# The demo's history: its rows were created one millisecond apart, in the
+# order they are made, starting this long before ``now``.
+HISTORY = dt.timedelta(days=365)
 
 
 def stamp(value: dt.datetime) -> str:
@@ -48,12 +49,21 @@ class RowMaker:
         self.rng = rng
         self.now = now
         self.version = 0
+        self.made = 0
+        self._origin_ms = int((now - HISTORY).timestamp() * 1000)
 
     def new_id(self) -> str:
-        """A random (version 4) UUID drawn from the seeded source."""
-        n = (self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
-        h = "%032x" % n
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        """A time-ordered (version 7) UUID, as the product makes them.
+
+        The time part is the row's creation time in the demo's history (one
+        millisecond after the row made before it), the rest is drawn from the
+        seeded source, so ids increase in the order rows are made and the same
+        seed gives the same ids. 128 bits are drawn, as for a random UUID, so
+        the rest of the data set does not depend on how an id is laid out.
+        """
+        self.made += 1
+        bits = self.rng.getrandbits(128)
+        return uuid7_text(self._origin_ms + self.made, bits >> 116, bits)
 
     def make(self, entity: str, *, by: str | None, **values: Any) -> dict[str, Any]:
         row = _TEMPLATES[entity].copy()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 
@@ -256,3 +257,14 @@ def _per_account(rows) -> dict[str, int]:
     for row in rows:
         counts[row["account_id"]] += 1
     return counts
+
+
+def test_ids_are_time_ordered_in_the_order_rows_are_made():
+    made = [row for _, rows in generate(seed=42, accounts=50, today=TODAY) for row in rows]
+    in_version_order = [row["id"] for row in sorted(made, key=lambda r: r["version"])]
+    assert in_version_order == sorted(in_version_order)
+    assert len(set(in_version_order)) == len(made)
+    first = uuid.UUID(in_version_order[0])
+    assert (first.version, first.variant) == (7, uuid.RFC_4122)
+    # The time part is a creation time within the demo's past, before today.
+    assert dt.datetime.fromtimestamp((first.int >> 80) / 1000, dt.timezone.utc) < NOW - dt.timedelta(days=300)

@@ -8,6 +8,7 @@ server process in tests/sync/test_rounds.py.
 from __future__ import annotations
 
 import sqlite3
+import uuid
 
 import pytest
 
@@ -201,6 +202,21 @@ def test_a_bucket_that_left_the_subscriptions_is_forgotten_and_its_rows_dropped(
     engine.close()
     assert RecordService(replica).count("account") == 0
     assert engine_cursors(replica) == {"global": 1}
+
+
+def test_records_made_on_the_laptop_get_ids_in_the_order_they_were_made(replica, page, server_row):
+    # A row from before time-ordered ids (a random uuid4) stays as it is.
+    older = server_row("account", 2, name="From the server")
+    engine = engine_for(replica, ScriptedServer({(): page(("territory:t1", 1, {"account": [older]}, {}))}))
+    engine.pull()
+    engine.close()
+    records = RecordService(replica)
+    made = [records.create("account", {"name": f"Account {n}"})["id"] for n in range(5)]
+    made.append(records.create("contact", {"account_id": made[0], "last_name": "Ng"})["id"])
+    assert made == sorted(made) and len(set(made)) == len(made)
+    assert all(uuid.UUID(row_id).version == 7 for row_id in made)
+    assert records.get("account", older["id"])["name"] == "From the server"
+    assert [op for _, row_id, op, _ in replica_outbox(replica) if row_id in made] == ["create"] * 6
 
 
 def replica_outbox(replica):
