@@ -12,12 +12,13 @@ replica's B-tree indexes are built (``build_detached`` / ``adopt_built``).
 from __future__ import annotations
 
 import hashlib
-import queue
 import re
 import sqlite3
+import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
@@ -89,28 +90,48 @@ def rebuild(conn: Connection, classes: Iterable[type[Entity]] = SEARCHABLE) -> N
             conn.exec_driver_sql(sql)
 
 
-def largest_first(conn: Connection) -> list[type[Entity]]:
-    """The searchable entities, most rows first (to share a rebuild between two connections)."""
+class BuildWork:
+    """The full-text indexes a first sync still has to build, costliest first.
+
+    Two builders share them: the detached build takes from the costly end,
+    the replica's own connection (free once its B-tree indexes are built)
+    takes from the cheap end, one index at a time, so neither is left with
+    a large index while the other idles.
+    """
+
+    def __init__(self, classes: Iterable[type[Entity]]):
+        self._left = deque(classes)
+        self._lock = threading.Lock()
+
+    def take_costliest(self) -> type[Entity] | None:
+        with self._lock:
+            return self._left.popleft() if self._left else None
+
+    def take_cheapest(self) -> type[Entity] | None:
+        with self._lock:
+            return self._left.pop() if self._left else None
+
+
+def costliest_first(conn: Connection) -> BuildWork:
+    """The searchable entities, the costliest index to build first: rows
+    (the highest rowid, read off the table's B-tree) times searchable fields."""
     size = {cls: conn.exec_driver_sql(f"SELECT max(rowid) FROM {cls.__tablename__}").fetchone()[0] or 0
             for cls in SEARCHABLE}
-    return sorted(SEARCHABLE, key=lambda cls: -size[cls])
+    return BuildWork(sorted(SEARCHABLE, key=lambda cls: -size[cls] * len(cls.__search__)))
 
 
-def _taken(work: "queue.SimpleQueue[type[Entity]]") -> Iterator[type[Entity]]:
-    while True:
-        try:
-            yield work.get_nowait()
-        except queue.Empty:
-            return
+def _taken(take: Callable[[], type[Entity] | None]) -> Iterator[type[Entity]]:
+    while (cls := take()) is not None:
+        yield cls
 
 
-def build_detached(replica_path: Path, build_path: Path, work: "queue.SimpleQueue[type[Entity]]") -> list[type[Entity]]:
-    """Build indexes taken from ``work`` from the replica's committed rows into
-    ``build_path``; returns the entities built.
+def build_detached(replica_path: Path, build_path: Path, work: BuildWork) -> list[type[Entity]]:
+    """Build indexes taken from ``work`` (costliest first) from the replica's
+    committed rows into ``build_path``; returns the entities built.
 
     Its own connection, which only reads the replica: it runs on a second core
     while the replica's writer builds the B-tree indexes and then rebuilds, in
-    place, whatever is still left in ``work`` (``rebuild_taken``). The build
+    place, indexes from the cheap end of ``work`` (``rebuild_taken``). The build
     file is scratch (no journal); ``adopt_built`` copies the result in.
     """
     built: list[type[Entity]] = []
@@ -119,7 +140,7 @@ def build_detached(replica_path: Path, build_path: Path, work: "queue.SimpleQueu
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("ATTACH DATABASE ? AS replica", (str(replica_path),))
-        for cls in _taken(work):
+        for cls in _taken(work.take_costliest):
             f, cols = cls.__tablename__ + _SUFFIX, ", ".join(cls.__search__)
             # Contentless here: the same index records as the replica's
             # external-content table, without a second copy of the rows.
@@ -134,9 +155,10 @@ def build_detached(replica_path: Path, build_path: Path, work: "queue.SimpleQueu
     return built
 
 
-def rebuild_taken(conn: Connection, work: "queue.SimpleQueue[type[Entity]]") -> None:
-    """Rebuild in place the indexes still left in ``work``."""
-    rebuild(conn, list(_taken(work)))
+def rebuild_taken(conn: Connection, work: BuildWork) -> None:
+    """Rebuild in place, one at a time, the cheapest indexes left in ``work``."""
+    for cls in _taken(work.take_cheapest):
+        rebuild(conn, [cls])
 
 
 def adopt_built(conn: Connection, schema: str, built: Iterable[type[Entity]]) -> None:

@@ -23,7 +23,6 @@ edits stay visible until the server acknowledges them.
 
 from __future__ import annotations
 
-import queue
 import sqlite3
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -335,10 +334,10 @@ class ReplicaWriter:
         """Build the indexes and the full-text index once, after the load.
 
         Two cores share the work: a second connection on another thread
-        builds full-text indexes (largest table first) from the committed rows
+        builds full-text indexes (costliest first) from the committed rows
         into a scratch file, while this connection builds the B-tree indexes
-        and then rebuilds in place the full-text indexes nobody took yet; the
-        scratch ones are copied in; all in the one transaction that ends the
+        and then rebuilds in place, cheapest first and one at a time, the
+        full-text indexes nobody took yet; the scratch ones are copied in; all in the one transaction that ends the
         bulk load, so an interruption leaves the saved state for the next sync
         to do it again.
         """
@@ -347,9 +346,7 @@ class ReplicaWriter:
             return
         build_path = self.path.with_name(self.path.name + SEARCH_BUILD_SUFFIX)
         build_path.unlink(missing_ok=True)
-        work: queue.SimpleQueue = queue.SimpleQueue()
-        for cls in search.largest_first(_DriverSql(self.conn)):
-            work.put(cls)
+        work = search.costliest_first(_DriverSql(self.conn))
         self.conn.execute("ATTACH DATABASE ? AS search_build", (str(build_path),))
         try:
             # A deferred BEGIN: an immediate one would also lock the attached

@@ -190,6 +190,27 @@ def test_search_index_built_beside_the_first_sync_matches_the_rows(replica, page
     assert sorted(h.id for h in records.search("schulz")) == sorted(c["id"] for c in contacts[1:])
 
 
+def test_first_sync_keeps_the_settings_of_the_search_indexes(replica, page, server_row):
+    conn = sqlite3.connect(replica.path, isolation_level=None)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        for table in tables:
+            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 7)")
+    finally:
+        conn.close()
+    accounts = [server_row("account", v, name=f"Garage {v}", city="Nantes") for v in range(1, 4)]
+    engine = engine_for(replica, ScriptedServer({(): page(("territory:t1", 3, {"account": accounts}, {}))}))
+    engine.pull()
+    engine.close()
+    conn = sqlite3.connect(replica.path)
+    try:
+        assert {t: conn.execute(f"SELECT v FROM {t}_config WHERE k = 'automerge'").fetchone()[0]
+                for t in tables} == {t: 7 for t in tables}
+    finally:
+        conn.close()
+    assert len(RecordService(replica).search("garage nantes")) == 3
+
+
 def test_a_bucket_that_left_the_subscriptions_is_forgotten_and_its_rows_dropped(replica, page, server_row):
     account = server_row("account", 2)
     engine = engine_for(replica, ScriptedServer({
