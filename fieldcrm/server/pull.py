@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import orjson
 from sqlalchemy import select
@@ -131,10 +131,21 @@ def _dropped(session: Session, pg: bool, buckets: Sequence[str], subscriptions: 
     return out
 
 
-def pull(db: Database, caller: Caller, request: PullRequest, subscriptions: Sequence[str]) -> bytes:
-    """One page of the caller's changes, as the JSON bytes of a PullResponse."""
+def ordered(subscriptions: Iterable[str]) -> list[str]:
+    """global first, then personal buckets, then territories."""
+    return sorted(subscriptions, key=lambda b: (b != "global", not b.startswith("user:"), b))
+
+
+def pull(db: Database, caller_of: Callable[[Session], Caller], request: PullRequest) -> bytes:
+    """One page of the caller's changes, as the JSON bytes of a PullResponse.
+
+    ``caller_of`` signs the request in (or refuses it) as the first statement
+    of the page's snapshot.
+    """
     pg = not db.is_sqlite
     with db.read() as session:
+        caller = caller_of(session)
+        subscriptions = ordered(caller.subscriptions)
         served = set(session.execute(
             select(ClientBucket.bucket).where(
                 ClientBucket.user_id == caller.id, ClientBucket.client_id == request.client_id
@@ -184,11 +195,12 @@ def checksum(pairs: Iterable[tuple[str, int]]) -> str:
     return format(total % 2**64, "016x")
 
 
-def verify(db: Database, subscriptions: Sequence[str]) -> dict[str, dict[str, Any]]:
+def verify(db: Database, caller_of: Callable[[Session], Caller]) -> dict[str, dict[str, Any]]:
     """Per entity: count and checksum of the distinct rows in the caller's scope."""
     pg = not db.is_sqlite
     out: dict[str, dict[str, Any]] = {}
     with db.read() as session:
+        subscriptions = ordered(caller_of(session).subscriptions)
         for cls in ENTITY_CLASSES:
             sql = _Sql("postgresql" if pg else "sqlite")
             rows = _fetch(session, sql, (

@@ -20,7 +20,7 @@ mutation. Row versions are per-row counters: every accepted change adds one.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -38,6 +38,9 @@ from fieldcrm.storage.types import utcnow
 from fieldcrm.sync.wire import Mutation, MutationResult
 
 log = logging.getLogger("fieldcrm.server.push")
+
+# The request's sign-in check: run inside the batch's transaction, on its connection.
+CallerOf = Callable[[Session], Caller]
 
 
 def _record_values(caller: Caller, client_id: str, m: Mutation, result: MutationResult) -> dict[str, Any]:
@@ -136,7 +139,7 @@ def _accounts_touched(locked: dict[tuple[str, str], Entity], mutations: list[Mut
     return {a for a in out if isinstance(a, str)}
 
 
-def _apply_batch(db: Database, caller: Caller, client_id: str, mutations: list[Mutation], *,
+def _apply_batch(db: Database, caller_of: CallerOf, client_id: str, mutations: list[Mutation], *,
                  isolated: bool) -> list[MutationResult]:
     """All mutations in one transaction, each atomic with its record.
 
@@ -152,6 +155,7 @@ def _apply_batch(db: Database, caller: Caller, client_id: str, mutations: list[M
     """
     results: list[MutationResult] = []
     with db.write() as session:
+        caller = caller_of(session)
         recorded = {
             r.mutation_id: r for r in session.execute(
                 select(AppliedMutation).where(AppliedMutation.mutation_id.in_({m.mutation_id for m in mutations}))
@@ -229,19 +233,22 @@ def _apply_isolated(session: Session, oplog: OpLog, caller: Caller, client_id: s
     return result
 
 
-def push(db: Database, caller: Caller, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
+def push(db: Database, caller_of: CallerOf, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
     """Apply a batch in one transaction.
 
-    First without savepoints; when a mutation is rejected after it wrote, or
-    the batch breaks a constraint, again with a savepoint per mutation; when
-    that cannot commit either, one transaction per mutation.
+    ``caller_of`` signs the request in (or refuses it) as the transaction's
+    first statement. First without savepoints; when a mutation is rejected
+    after it wrote, or the batch breaks a constraint, again with a savepoint
+    per mutation; when that cannot commit either, one transaction per mutation.
     """
     if not mutations:
+        with db.check() as session:
+            caller_of(session)
         return []
     isolated = False
     for attempt in range(6):
         try:
-            return _apply_batch(db, caller, client_id, mutations, isolated=isolated)
+            return _apply_batch(db, caller_of, client_id, mutations, isolated=isolated)
         except _NeedsSavepoints as exc:
             log.info("push batch has a mutation rejected after writing (%s); applying with savepoints", exc)
             isolated = True
@@ -255,4 +262,6 @@ def push(db: Database, caller: Caller, client_id: str, mutations: list[Mutation]
         except DBAPIError as exc:
             if not _is_retryable(exc):
                 raise
+    with db.check() as session:
+        caller = caller_of(session)
     return [apply_mutation(db, caller, client_id, m) for m in mutations]

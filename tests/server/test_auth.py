@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import requests
 
+from tests.support.pages import mutation
 from tests.support.server import admin, login
 
 LOGIN = "/api/v1/auth/login"
@@ -47,3 +48,16 @@ def test_repeated_failed_logins_are_rate_limited_even_with_the_right_password(se
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
     # Other users are not locked out by someone guessing rep_west's password.
     assert _attempt(server.url, "rep_south", org.passwords["rep_south"]).status_code == 200
+
+
+def test_a_signed_out_device_can_neither_push_nor_read(server, org):
+    laptop = login(server.url, "rep_north", org.passwords["rep_north"], device_id="laptop-1")
+    admin(server.db_url, "device", "revoke", "rep_north", "--device", "laptop-1")
+    new_contact = mutation("contact", "contact-from-revoked", "create",
+                           {"account_id": org.accounts["north_a"], "last_name": "Revoked"})
+    for answer in (laptop.push([new_contact]), laptop.push([]), laptop.pull(), laptop.verify()):
+        assert answer.status_code == 401 and answer.json()["detail"] == "sign in again: this device was signed out"
+    # The refused push wrote nothing.
+    again = login(server.url, "rep_north", org.passwords["rep_north"], device_id="laptop-2")
+    assert again.get("/api/v1/records/contact/contact-from-revoked").status_code == 404
+    assert again.push([new_contact]).json()["results"][0]["status"] == "applied"

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from fieldcrm.server.auth import NotSignedIn, signed_in
 from fieldcrm.server.db import Database
@@ -30,18 +31,43 @@ SessionDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
 
 
-def get_caller(
-    db: SessionDep,
+async def get_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
+) -> str:
+    """The bearer token sent; only its presence is checked here (no I/O)."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise HTTPException(401, "sign in again: no token was sent", headers={"WWW-Authenticate": "Bearer"})
-    try:
-        with db.check() as session:
-            who = signed_in(session, credentials.credentials)
-            return caller_for(session, who.user, who.device_id, who.member_of)
-    except NotSignedIn as exc:
-        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+    return credentials.credentials
+
+
+Token = Annotated[str, Depends(get_token)]
+
+
+class SignIn:
+    """The sign-in check of one request, run in the first transaction that needs it.
+
+    The sync routes hand this to the work they do, so the token is checked on
+    the request's own connection and transaction rather than in one of its own.
+    Later transactions of the same request (a retried push) reuse the answer.
+    """
+
+    def __init__(self, token: str):
+        self.token = token
+        self._caller: Caller | None = None
+
+    def __call__(self, session: Session) -> Caller:
+        if self._caller is None:
+            try:
+                who = signed_in(session, self.token)
+            except NotSignedIn as exc:
+                raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+            self._caller = caller_for(session, who.user, who.device_id, who.member_of)
+        return self._caller
+
+
+def get_caller(db: SessionDep, token: Token) -> Caller:
+    with db.check() as session:
+        return SignIn(token)(session)
 
 
 CurrentUser = Annotated[Caller, Depends(get_caller)]
