@@ -14,11 +14,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Any, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from fieldcrm.server.settings import ServerSettings
@@ -120,39 +120,49 @@ def login(
 
 @dataclass(frozen=True)
 class SignedIn:
-    """Who a live token belongs to, and the territories they are a member of."""
+    """Who a live token belongs to, and the territories they are a member of.
 
-    user: User
+    ``user`` is the user's row: ``id``, ``username``, ``display_name``,
+    ``role``, ``manager_id``, ``active``.
+    """
+
+    user: Any
     device_id: str
     member_of: frozenset[str]
+
+
+# Built once: every request runs it, so only its parameter changes. Token, user
+# and memberships come back as one row per membership (or one row with no
+# territory); Core rows, no ORM objects.
+_SIGNED_IN = (
+    select(
+        DeviceToken.device_id, DeviceToken.revoked_at, DeviceToken.expires_at,
+        User.id, User.username, User.display_name, User.role, User.manager_id, User.active,
+        TerritoryMember.territory_id,
+    )
+    .join(User, User.id == DeviceToken.user_id, isouter=True)
+    .join(TerritoryMember, TerritoryMember.user_id == DeviceToken.user_id, isouter=True)
+    .where(DeviceToken.token_hash == bindparam("token_hash"))
+)
 
 
 def signed_in(session: Session, token: str) -> SignedIn:
     """The user a bearer token belongs to, read in one statement; raises NotSignedIn.
 
-    Token, user and memberships come back as one row per membership (or one
-    row with no territory), so every request checks the token in the database
-    and a revocation holds from the very next request.
+    Every request checks the token in the database, so a revocation holds
+    from the very next request.
     """
-    rows = session.execute(
-        select(
-            DeviceToken.device_id, DeviceToken.revoked_at, DeviceToken.expires_at,
-            User, TerritoryMember.territory_id,
-        )
-        .join(User, User.id == DeviceToken.user_id, isouter=True)
-        .join(TerritoryMember, TerritoryMember.user_id == DeviceToken.user_id, isouter=True)
-        .where(DeviceToken.token_hash == token_hash(token))
-    ).all()
+    rows = session.connection().execute(_SIGNED_IN, {"token_hash": token_hash(token)}).all()
     if not rows:
         raise NotSignedIn("sign in again: this device is not signed in")
-    device_id, revoked_at, expires_at, user, _ = rows[0]
-    if revoked_at is not None:
+    first = rows[0]
+    if first.revoked_at is not None:
         raise NotSignedIn("sign in again: this device was signed out")
-    if expires_at <= utcnow():
+    if first.expires_at <= utcnow():
         raise NotSignedIn("sign in again: the session expired")
-    if user is None or not user.active:
+    if first.id is None or not first.active:
         raise NotSignedIn("sign in again: this account is disabled")
-    return SignedIn(user, device_id, frozenset(row[4] for row in rows if row[4] is not None))
+    return SignedIn(first, first.device_id, frozenset(row.territory_id for row in rows if row.territory_id is not None))
 
 
 def revoke_devices(session: Session, user_id: str, device_id: Optional[str] = None) -> int:

@@ -23,6 +23,9 @@ from fieldcrm.storage.types import utcnow
 
 PUT = "put"
 REMOVE = "remove"
+# Ops upserted by one statement: 6 values each, well under SQLite's and
+# PostgreSQL's limits on bound parameters.
+OPS_PER_STATEMENT = 1000
 
 
 def _dialect_insert(session: Session, table):
@@ -127,7 +130,9 @@ class OpLog:
         take = take.on_conflict_do_update(
             index_elements=["bucket"], set_={"seq": counters.c.seq + take.excluded.seq},
         ).returning(counters.c.bucket, counters.c.seq)
-        last = dict(session.execute(take).all())
+        # Core statements on the transaction's connection: no ORM step on the way.
+        connection = session.connection()
+        last = dict(connection.execute(take).all())
         rows = []
         for bucket in buckets:
             seq = last[bucket] - len(self._pending[bucket])
@@ -135,17 +140,19 @@ class OpLog:
                 seq += 1
                 rows.append({"entity": entity, "row_id": row_id, "bucket": bucket, "seq": seq, "op": op, "at": now})
         if all_new:
-            session.execute(insert(BucketOp.__table__), rows)
+            connection.execute(insert(BucketOp.__table__), rows)
         else:
             # The newer op replaces the row's older op in that bucket. A row's
             # op moves to the new sequence, so each (bucket, seq) stays unique.
-            stmt = _dialect_insert(session, BucketOp.__table__)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["entity", "row_id", "bucket"],
-                set_={"seq": stmt.excluded.seq, "op": stmt.excluded.op, "at": stmt.excluded.at},
-            )
-            for start in range(0, len(rows), 5000):
-                session.execute(stmt, rows[start:start + 5000])
+            # One multi-row statement per chunk rather than one execution per
+            # op (a row appears once per bucket, so no row is hit twice).
+            for start in range(0, len(rows), OPS_PER_STATEMENT):
+                stmt = _dialect_insert(session, BucketOp.__table__).values(rows[start:start + OPS_PER_STATEMENT])
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["entity", "row_id", "bucket"],
+                    set_={"seq": stmt.excluded.seq, "op": stmt.excluded.op, "at": stmt.excluded.at},
+                )
+                connection.execute(stmt)
         self._pending.clear()
         return last
 
