@@ -337,9 +337,9 @@ class ReplicaWriter:
         builds full-text indexes (costliest first) from the committed rows
         into a scratch file, while this connection builds the B-tree indexes
         and then rebuilds in place, cheapest first and one at a time, the
-        full-text indexes nobody took yet; the scratch ones are copied in; all in the one transaction that ends the
-        bulk load, so an interruption leaves the saved state for the next sync
-        to do it again.
+        full-text indexes nobody took yet; the scratch ones are copied in;
+        all in the one transaction that ends the bulk load, so an
+        interruption leaves the saved state for the next sync to do it again.
         """
         saved = self.get_state("bulk_load_indexes")
         if saved is None:
