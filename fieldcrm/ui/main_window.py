@@ -6,6 +6,8 @@ only through the :class:`Navigator`; opening a record is the opener's job.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 from fieldcrm.ui.actions import Actions, build_actions
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.opener import RecordOpener
+from fieldcrm.ui.runner import Op
 from fieldcrm.ui.search_box import GlobalSearch
 from fieldcrm.ui.status_bar import AppStatusBar
 from fieldcrm.ui.sync_ui import SyncUi
@@ -24,9 +27,16 @@ from fieldcrm.ui.views import PAGE_BY_KEY, PAGES, page_title
 WINDOW_NAME = "main"
 CREATABLE = ("account", "contact", "visit", "activity", "opportunity", "sales_order", "service_job")
 # The replica's upkeep (full-text merges, log checkpoint) runs on this tick,
-# once nothing has been saved for a few seconds: never inside an edit.
+# on the replica thread, once nothing has been saved for a few seconds:
+# never inside an edit, never on the GUI thread.
 UPKEEP_TICK_MS = 2000
 UPKEEP_QUIET_S = 5.0
+
+log = logging.getLogger(__name__)
+
+
+def _replica_upkeep(replica) -> bool:
+    return replica.maintain(quiet_for=UPKEEP_QUIET_S)
 
 
 class MainWindow(QMainWindow):
@@ -69,6 +79,7 @@ class MainWindow(QMainWindow):
         self.opener = RecordOpener(ctx, self)
         self.sync = SyncUi(ctx, self, sync_controller)
         self._connect()
+        self._upkeep_running = False
         self._upkeep = QTimer(self, interval=UPKEEP_TICK_MS)
         self._upkeep.timeout.connect(self._replica_upkeep)
         self._upkeep.start()
@@ -96,8 +107,18 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, self._prepare_pages)
 
     def _replica_upkeep(self) -> None:
-        if self.ctx.replica is not None and not self.ctx.closed:
-            self.ctx.replica.maintain(quiet_for=UPKEEP_QUIET_S)
+        if self._upkeep_running or self.ctx.replica is None or self.ctx.closed:
+            return
+        self._upkeep_running = True
+        Op(_replica_upkeep, self.ctx.replica).in_background() \
+            .success(self._upkeep_done).failure(self._upkeep_failed).run(self.ctx.runner)
+
+    def _upkeep_done(self, _more: bool = False) -> None:
+        self._upkeep_running = False
+
+    def _upkeep_failed(self, exc: BaseException) -> None:
+        self._upkeep_running = False
+        log.warning("replica upkeep left for later: %s", exc)
 
     def _prepare_pages(self) -> None:
         for page in PAGES:
