@@ -15,7 +15,6 @@ Both squash a change into its row's newest entry while that was never sent
 
 from __future__ import annotations
 
-import uuid
 from functools import cache
 from typing import Any, Optional
 
@@ -155,7 +154,7 @@ def _open_entry(session: Session, entity: str, row_id: str) -> Optional[OutboxEn
 def _new_entry(conn: Connection, entity: str, row_id: str, op: str, changes: dict, base: dict,
                base_version: int) -> None:
     conn.execute(_NEW_ENTRY, {
-        "mutation_id": str(uuid.uuid4()),
+        "mutation_id": new_id(),
         "entity": entity,
         "row_id": row_id,
         "op": op,

@@ -4,10 +4,11 @@ Two kinds of work SQLite would otherwise do inside some unlucky edit:
 
 - FTS5 merges the segments of a full-text index as they pile up
   (``automerge``), a few milliseconds added to whichever write crosses the
-  threshold. The replica's indexes are kept with ``automerge`` off
-  (``keep_merges_off_edits``); FTS5 still merges by itself once a level holds
+  threshold. The replica's indexes are made with ``automerge`` off
+  (``search.ensure_search_index``; ``keep_merges_off_edits`` for older
+  replicas, in their migration); FTS5 still merges by itself once a level holds
   16 segments (``crisismerge``), which bounds the index, and ``merge_search``
-  does the merging in small steps when the app is idle or after a sync.
+  does the merging in small steps when the app is idle.
 - A WAL checkpoint copies the write-ahead log back into the database file.
   The replica's connections checkpoint by themselves only once the log is
   large (``WAL_AUTOCHECKPOINT_PAGES``, a bound, not the everyday case);

@@ -120,9 +120,6 @@ class Replica:
 
             upgrade_replica(self.engine)
             ensure_search_index(self.engine)
-            # A search index made afresh starts with FTS5's defaults.
-            with self.engine.begin() as conn:
-                maintenance.keep_merges_off_edits(conn)
         self._edit_sessions = sessionmaker(self.engine, class_=LocalEditSession, expire_on_commit=False)
         self._sync_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -197,6 +197,9 @@ def ensure_search_index(engine: Engine) -> None:
                 f"CREATE VIRTUAL TABLE {f} USING fts5({cols}, content='{cls.__tablename__}', "
                 f"content_rowid='rowid', {_OPTIONS})"
             )
+            # No merging inside a person's edit: the idle upkeep merges
+            # (``fieldcrm.storage.maintenance``); FTS5's crisis merge bounds it.
+            conn.exec_driver_sql(f"INSERT INTO {f}({f}, rank) VALUES ('automerge', 0)")
         rebuild(conn)
         conn.execute(
             text("INSERT OR REPLACE INTO sync_state(key, value) VALUES (:k, :v)"),

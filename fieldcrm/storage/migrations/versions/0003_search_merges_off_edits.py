@@ -2,8 +2,8 @@
 
 FTS5 merges an index's segments inside whichever write crosses its
 threshold (``automerge``, 4 by default): a few milliseconds added to some
-person's edit. Replicas keep it off; the app merges when idle and after a
-sync (``fieldcrm.storage.maintenance``), and FTS5's own crisis merge still
+person's edit. Replicas keep it off; the app merges when idle
+(``fieldcrm.storage.maintenance``), and FTS5's own crisis merge still
 bounds the number of segments.
 
 Revision ID: 0003
@@ -22,8 +22,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # A replica made before its search index exists gets the setting when
-    # the index is made (``Replica`` applies it after every open).
+    # Indexes made later (a new replica, a changed index) are made with it
+    # (``search.ensure_search_index``).
     maintenance.keep_merges_off_edits(op.get_bind())
 
 
