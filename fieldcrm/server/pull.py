@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import orjson
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.server.db import Database
 from fieldcrm.server.oplog import PUT, REMOVE
-from fieldcrm.server.scope import Caller
+from fieldcrm.server.scope import CallerOf
 from fieldcrm.server.tables import BucketCounter, ClientBucket
 from fieldcrm.storage.registry import ENTITIES, ENTITY_CLASSES, fields_of
 from fieldcrm.sync.wire import PROTOCOL_VERSION, PullRequest
@@ -136,7 +136,7 @@ def ordered(subscriptions: Iterable[str]) -> list[str]:
     return sorted(subscriptions, key=lambda b: (b != "global", not b.startswith("user:"), b))
 
 
-def pull(db: Database, caller_of: Callable[[Session], Caller], request: PullRequest) -> bytes:
+def pull(db: Database, caller_of: CallerOf, request: PullRequest) -> bytes:
     """One page of the caller's changes, as the JSON bytes of a PullResponse.
 
     ``caller_of`` signs the request in (or refuses it) as the first statement
@@ -195,7 +195,7 @@ def checksum(pairs: Iterable[tuple[str, int]]) -> str:
     return format(total % 2**64, "016x")
 
 
-def verify(db: Database, caller_of: Callable[[Session], Caller]) -> dict[str, dict[str, Any]]:
+def verify(db: Database, caller_of: CallerOf) -> dict[str, dict[str, Any]]:
     """Per entity: count and checksum of the distinct rows in the caller's scope."""
     pg = not db.is_sqlite
     out: dict[str, dict[str, Any]] = {}

@@ -20,7 +20,7 @@ mutation. Row versions are per-row counters: every accepted change adds one.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -30,7 +30,7 @@ from fieldcrm.server.db import Database
 from fieldcrm.server.distribution import BatchPlacement
 from fieldcrm.server.mutation import MutationApplier, Rejected, result_of
 from fieldcrm.server.oplog import OpLog
-from fieldcrm.server.scope import Caller
+from fieldcrm.server.scope import Caller, CallerOf
 from fieldcrm.server.tables import AppliedMutation
 from fieldcrm.storage.base import Entity
 from fieldcrm.storage.registry import ENTITIES
@@ -38,9 +38,6 @@ from fieldcrm.storage.types import utcnow
 from fieldcrm.sync.wire import Mutation, MutationResult
 
 log = logging.getLogger("fieldcrm.server.push")
-
-# The request's sign-in check: run inside the batch's transaction, on its connection.
-CallerOf = Callable[[Session], Caller]
 
 
 def _record_values(caller: Caller, client_id: str, m: Mutation, result: MutationResult) -> dict[str, Any]:

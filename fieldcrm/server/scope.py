@@ -10,7 +10,7 @@ A row is visible to a caller when one of their buckets holds it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -72,6 +72,11 @@ def subscriptions(session: Session, user: User, member_of: Iterable[str] | None 
         territories.update(managed_territories(session, user.id))
     buckets = sorted(territory_bucket(t) for t in territories)
     return [GLOBAL, user_bucket(user.id), *buckets]
+
+
+# A request's sign-in check, run as the first statement of the transaction
+# that needs to know who is calling (``api.deps.SignIn``).
+CallerOf = Callable[[Session], Caller]
 
 
 def caller_for(
