@@ -134,4 +134,5 @@ def test_window_remembers_its_size_and_page(window, qtbot, demo_replica, tmp_pat
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (720, 520)
     assert again.current_page_key() == "contact"
+    ctx.closed = True  # as the app closes it: the window's timers start nothing more
     ctx.runner.shutdown(cancel_pending=True)
