@@ -8,11 +8,13 @@ while the current one is written (see docs/sync-engine.md).
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -30,6 +32,25 @@ log = logging.getLogger(__name__)
 
 REFETCH_STATE = "refetch_entities"
 PAGE_ROWS = 5_000  # rows per pull page: as fast as 10,000, with half the memory per page
+
+
+@contextmanager
+def _collector_paused(paused: bool):
+    """Python's cycle collector off for a first sync's pages.
+
+    Decoded pages are lists of lists and strings, freed by reference counting
+    as soon as a page is written; the collector's passes over them find
+    nothing and cost about 0.5 s of a 100,000-account first sync. Switched
+    back on afterwards (when it was on).
+    """
+    was_on = gc.isenabled()
+    if paused and was_on:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused and was_on:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -183,7 +204,8 @@ class SyncEngine:
             self.writer.begin_bulk_load()
         pulled = removed = 0
         any_reset = False
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as prefetch:
+        with _collector_paused(bulk), \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as prefetch:
             future: Future = prefetch.submit(self.transport.pull, self._pull_request(cursors))
             while True:
                 page = future.result()

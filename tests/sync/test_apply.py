@@ -7,6 +7,7 @@ server process in tests/sync/test_rounds.py.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import uuid
 
@@ -165,6 +166,48 @@ def test_first_sync_builds_indexes_and_search_after_the_load_even_when_interrupt
     # and search keeps up with later edits (triggers are back)
     RecordService(replica).update("account", rows[0]["id"], {"city": "Grenoble"})
     assert [h.id for h in RecordService(replica).search("Grenoble")] == [rows[0]["id"]]
+
+
+class CollectorWatch(ScriptedServer):
+    """Notes whether Python's cycle collector was on when each page was asked for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.collector_on = []
+
+    def pull(self, body):
+        self.collector_on.append(gc.isenabled())
+        return super().pull(body)
+
+
+def test_first_sync_pauses_the_cycle_collector_and_always_restores_it(replica, page, server_row):
+    """A first sync's pages are acyclic garbage: the collector is off while they
+    stream in, and back on afterwards, even when the sync breaks off; a later
+    (delta) pull leaves it alone, since an app process relies on it."""
+    assert gc.isenabled()
+    rows = [server_row("account", v, name=f"Company {v}") for v in range(1, 5)]
+    pages = {
+        (): page(("territory:t1", 2, {"account": rows[:2]}, {}), has_more=True),
+        (("territory:t1", 2),): page(("territory:t1", 4, {"account": rows[2:]}, {})),
+    }
+    broken = CollectorWatch(pages, fail_at=(("territory:t1", 2),))
+    engine = engine_for(replica, broken)
+    with pytest.raises(ServerUnreachable):
+        engine.pull()
+    engine.close()
+    assert broken.collector_on == [False, False]
+    assert gc.isenabled()
+    resumed = CollectorWatch(pages)
+    engine = engine_for(replica, resumed)
+    engine.pull()  # still the first sync: the load is unfinished
+    assert resumed.collector_on == [False] and gc.isenabled()
+    later = CollectorWatch({(("territory:t1", 4),): page(("territory:t1", 5, {"account": [
+        {**rows[0], "version": 9, "name": "Renamed"}]}, {}))})
+    engine.transport = later
+    engine.pull()
+    engine.close()
+    assert later.collector_on == [True] and gc.isenabled()
+    assert RecordService(replica).get("account", rows[0]["id"])["name"] == "Renamed"
 
 
 def test_search_index_built_beside_the_first_sync_matches_the_rows(replica, page, server_row):
