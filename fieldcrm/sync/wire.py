@@ -19,6 +19,10 @@ SUPPORTED_PROTOCOLS = (1,)
 
 MAX_PUSH_MUTATIONS = 500
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
+# Attachment content: the largest file, and the largest body of one upload
+# request (a file goes up in chunks of at most this size, resumably).
+MAX_BLOB_BYTES = 25 * 1024 * 1024
+BLOB_CHUNK_BYTES = 1024 * 1024
 DEFAULT_PAGE_ROWS = 20_000
 
 Op = Literal["create", "update", "delete"]
