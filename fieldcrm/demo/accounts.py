@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from decimal import Decimal
 
 from fieldcrm.demo import odds, texts
@@ -19,6 +20,10 @@ from fieldcrm.storage.sales import STAGE_PROBABILITY
 
 KM_PER_DEGREE = 111.2
 CITY_RADIUS_KM = 18
+# A rep's visits today (local start times) and tasks due today: the day the
+# demo opens on, on any weekday.
+TODAY_VISIT_HOURS = ((9, 0), (10, 30), (13, 30), (15, 0))
+TODAY_TASKS = 2
 
 
 def local_time(plan: TerritoryPlan, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -55,6 +60,9 @@ class SalesSide:
         self.today = today
         self.now = make.now
         self.equipment = [p for p in org.products if p["active"]]
+        # Each rep's day today, whatever the weekday: the demo opens on it.
+        self._visits_today: Counter = Counter()
+        self._tasks_today: Counter = Counter()
 
     # -- the account ------------------------------------------------------
     def account(self, number: int, out: dict[str, list[dict]]) -> AccountContext:
@@ -120,25 +128,38 @@ class SalesSide:
             slot = rng.randint(0, 7)
             start = local_time(acc.plan, day, 8 + slot, rng.choice((0, 15, 30)))
             end = start + dt.timedelta(minutes=rng.choice((30, 45, 60, 90)))
-            row = dict(
-                account_id=acc.id, owner_id=acc.owner, plan_id=self.org.plan_ids.get((acc.owner, monday(day))),
-                contact_id=self._contact_id(acc, 0.6), planned_start=stamp(start), planned_end=stamp(end),
-                status="planned", objective=rng.choice(texts.OBJECTIVES[acc.chinese]), route_order=slot,
+            if day != self.today:  # today is the rep's planned round below
+                self._visit(acc, out, start, end, slot)
+        # The rep's day today: a round of visits at their first accounts.
+        done_today = self._visits_today[acc.owner]
+        if done_today < len(TODAY_VISIT_HOURS) and rng.random() < 0.5:
+            hour, minute = TODAY_VISIT_HOURS[done_today]
+            start = local_time(acc.plan, self.today, hour, minute)
+            self._visit(acc, out, start, start + dt.timedelta(minutes=60), done_today)
+            self._visits_today[acc.owner] += 1
+
+    def _visit(self, acc: AccountContext, out, start: dt.datetime, end: dt.datetime, slot: int) -> None:
+        rng, day = self.rng, start.date()
+        plan_id = self.org.plan_ids.get((acc.owner, monday(day))) if day.weekday() < 5 else None
+        row = dict(
+            account_id=acc.id, owner_id=acc.owner, plan_id=plan_id,
+            contact_id=self._contact_id(acc, 0.6), planned_start=stamp(start), planned_end=stamp(end),
+            status="planned", objective=rng.choice(texts.OBJECTIVES[acc.chinese]), route_order=slot,
+        )
+        if end < self.now:
+            row["status"] = odds.PAST_VISIT.pick(rng)
+        if row["status"] == "done":
+            checkin = start + dt.timedelta(minutes=rng.randint(-10, 20))
+            checkout = checkin + (end - start) + dt.timedelta(minutes=rng.randint(-15, 25))
+            lat, lon = acc.row["lat"], acc.row["lon"]
+            row.update(
+                report=rng.choice(texts.REPORTS[acc.chinese]),
+                checkin_at=stamp(checkin), checkout_at=stamp(checkout),
+                checkin_lat=round(lat + rng.gauss(0, 0.0004), 6), checkin_lon=round(lon + rng.gauss(0, 0.0004), 6),
+                checkout_lat=round(lat + rng.gauss(0, 0.0004), 6), checkout_lon=round(lon + rng.gauss(0, 0.0004), 6),
+                updated_at=stamp(checkout + dt.timedelta(minutes=rng.randint(1, 240))),
             )
-            if end < self.now:
-                row["status"] = odds.PAST_VISIT.pick(rng)
-            if row["status"] == "done":
-                checkin = start + dt.timedelta(minutes=rng.randint(-10, 20))
-                checkout = checkin + (end - start) + dt.timedelta(minutes=rng.randint(-15, 25))
-                lat, lon = acc.row["lat"], acc.row["lon"]
-                row.update(
-                    report=rng.choice(texts.REPORTS[acc.chinese]),
-                    checkin_at=stamp(checkin), checkout_at=stamp(checkout),
-                    checkin_lat=round(lat + rng.gauss(0, 0.0004), 6), checkin_lon=round(lon + rng.gauss(0, 0.0004), 6),
-                    checkout_lat=round(lat + rng.gauss(0, 0.0004), 6), checkout_lon=round(lon + rng.gauss(0, 0.0004), 6),
-                    updated_at=stamp(checkout + dt.timedelta(minutes=rng.randint(1, 240))),
-                )
-            out["visit"].append(self.make.make("visit", by=acc.owner, **row))
+        out["visit"].append(self.make.make("visit", by=acc.owner, **row))
 
     # -- activities ------------------------------------------------------
     def activities(self, acc: AccountContext, out) -> None:
@@ -147,7 +168,11 @@ class SalesSide:
             kind = odds.ACTIVITY_KIND.pick(rng)
             due = done_at = None
             done = False
-            if kind != "note":
+            if kind != "note" and self._tasks_today[acc.owner] < TODAY_TASKS:
+                # The rep's first open items are due today.
+                due = local_time(acc.plan, self.today, rng.choice((10, 11, 14, 16)))
+                self._tasks_today[acc.owner] += 1
+            elif kind != "note":
                 due = self.now + dt.timedelta(days=rng.randint(-60, 21), hours=rng.randint(-4, 4))
                 done = due < self.now and rng.random() < 0.9
                 done_at = min(due + dt.timedelta(hours=rng.randint(0, 48)), self.now) if done else None

@@ -30,8 +30,9 @@ from fieldcrm.storage.registry import entity_class
 Chunk = tuple[str, list[dict]]
 
 # Changes when the same seed starts giving different rows (2: time-ordered
-# ids), so caches of generated data can tell theirs is stale.
-DATA_FORMAT = 2
+# ids; 3: every rep has visits and tasks today), so caches of generated data
+# can tell theirs is stale.
+DATA_FORMAT = 3
 LOCALES = ("en_US", "zh_CN")
 BATCH_ACCOUNTS = 1000
 REFERENCE_ORDER = ("user", "territory", "territory_member", "product", "visit_plan")

@@ -268,3 +268,37 @@ def test_ids_are_time_ordered_in_the_order_rows_are_made():
     assert (first.version, first.variant) == (7, uuid.RFC_4122)
     # The time part is a creation time within the demo's past, before today.
     assert dt.datetime.fromtimestamp((first.int >> 80) / 1000, dt.timezone.utc) < NOW - dt.timedelta(days=300)
+
+
+def _local_day(stamp_text: str, account: dict, by_id) -> dt.date:
+    """The visit's day in its territory (the demo's times are the territory's wall clock)."""
+    from fieldcrm.demo.places import REGIONS as regions
+    territory = by_id["territory"][account["territory_id"]]["code"]
+    offset = next(r.utc_offset for r in regions if territory.startswith(r.code + "-"))
+    return (parse_timestamp(stamp_text) + dt.timedelta(hours=offset)).date()
+
+
+@pytest.mark.parametrize("today", [TODAY, dt.date(2025, 3, 15)], ids=["wednesday", "saturday"])
+def test_every_rep_has_a_day_of_visits_and_tasks_today(today):
+    """The demo opens on Today: each rep sees a round of visits and tasks due,
+    on a weekend too; weekend visits belong to no (Monday to Friday) plan."""
+    data = collect(generate(seed=42, accounts=400, today=today))
+    by_id = {entity: {row["id"]: row for row in rows} for entity, rows in data.items()}
+    reps = [u["id"] for u in data["user"] if u["role"] == "rep"]
+    visits_today, tasks_today = defaultdict(list), defaultdict(int)
+    for visit in data["visit"]:
+        account = by_id["account"][visit["account_id"]]
+        if _local_day(visit["planned_start"], account, by_id) == today:
+            visits_today[visit["owner_id"]].append(visit)
+    for activity in data["activity"]:
+        account = by_id["account"][activity["account_id"]]
+        if activity["due_at"] and not activity["done"] and _local_day(activity["due_at"], account, by_id) == today:
+            tasks_today[activity["owner_id"]] += 1
+    assert reps
+    for rep in reps:
+        assert len(visits_today[rep]) >= 4, rep
+        assert tasks_today[rep] >= 2, rep
+        starts = sorted(v["planned_start"] for v in visits_today[rep])
+        assert len(set(starts)) == len(starts)  # one after another, not on top of each other
+    if today.weekday() >= 5:
+        assert all(v["plan_id"] is None for visits in visits_today.values() for v in visits)
