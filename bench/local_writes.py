@@ -44,9 +44,12 @@ def demo_replica(accounts: int, seed: int) -> tuple[Path, dict[str, int]]:
     """A replica file holding the demo data set, built on first use and kept.
 
     Returns the file and the rows per entity. Built in a scratch folder and
-    moved into place when complete, so an interrupted build is never reused.
+    moved into place when complete, so an interrupted build is never reused;
+    kept per demo data format, so a generator change makes a new one.
     """
-    folder = CACHE_DIR / f"demo-{accounts}-seed{seed}"
+    from fieldcrm.demo.generator import DATA_FORMAT
+
+    folder = CACHE_DIR / f"demo-{accounts}-seed{seed}-data{DATA_FORMAT}"
     counts_file = folder / "counts.json"
     if counts_file.exists():
         return folder / REPLICA_FILE, json.loads(counts_file.read_text())
