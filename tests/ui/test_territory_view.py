@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
 from sqlalchemy import select
@@ -153,3 +153,48 @@ def badges(view):
     """Mark -> (lat, lon) of the route's badges on the map."""
     return {item.mark: tuple(round(v, 4) for v in view.map.projection.to_geo(item.pos()))
             for item in view.map.scene().items() if isinstance(item, StopBadge)}
+
+
+def drawn_names(view) -> dict[str, QRectF]:
+    """The territory names the map's last paint drew: name -> rectangle in view pixels."""
+    view.map.viewport().repaint()
+    return dict(view.map.names.shown)
+
+
+def assert_apart(names):
+    rects = list(names.values())
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:]), names
+
+
+def test_territory_names_never_cover_each_other_and_the_larger_territory_keeps_its_name(qtbot, runner, replica):
+    # East: one account just east of North's three, so at most zooms their names meet.
+    insert(replica, "territory", id="east", code="E", name="East", manager_id="mgr")
+    insert(replica, "account", id="e1", name="E1", territory_id="east", owner_id="sam", lat=52.5, lon=13.9)
+    view = open_view(qtbot, runner, replica, "mgr", "manager")
+    whole = view.map.viewport().rect()
+
+    names = drawn_names(view)  # everything in view: every name, each inside the map
+    assert set(names) == {"North", "East", "South"}
+    assert_apart(names)
+    assert all(whole.contains(r.toAlignedRect()) for r in names.values()), names
+
+    # North's and East's places 20 pixels apart: North's name would run over East's.
+    north, east = view.map.projection.to_scene(52.5, 13.4), view.map.projection.to_scene(52.5, 13.9)
+    view.map.zoom(20 / (view.map.mapFromScene(east).x() - view.map.mapFromScene(north).x()))
+    view.map.centerOn(north)
+    names = drawn_names(view)
+    assert {"North", "East"} <= set(names)
+    assert_apart(names)
+
+    # So far out that all three places are one spot: no room for the third name; the
+    # territory with the most accounts keeps its own, right of its place.
+    view.map.zoom(0.002 / view.map.transform().m11())
+    view.map.centerOn(north)
+    names = drawn_names(view)
+    assert len(names) == 2 and "North" in names
+    assert_apart(names)
+    spot = view.map.mapFromScene(north)
+    assert names["North"].left() > spot.x()
+
+    qtbot.keyClick(view.map, Qt.Key.Key_0)  # back to the whole map: every name again
+    assert set(drawn_names(view)) == {"North", "East", "South"}

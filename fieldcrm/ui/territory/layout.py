@@ -92,6 +92,7 @@ class MapLayout:
     bounds: QRectF
     outlines: dict[int, QPolygonF] = field(default_factory=dict)  # hulls
     centres: dict[int, QPointF] = field(default_factory=dict)
+    counts: dict[int, int] = field(default_factory=dict)  # accounts per territory: whose name the map keeps
 
     def level_for(self, pixels_per_unit: float, cell_pixels: float = 1.0) -> DetailLevel:
         """The coarsest level whose cells are at most ``cell_pixels`` wide on screen."""
@@ -192,4 +193,5 @@ def lay_out(data: AccountMap) -> MapLayout:
         if len(hull) >= 3:
             layout.outlines[t] = polygon(hull)
         layout.centres[t] = QPointF(sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
+        layout.counts[t] = len(points)
     return layout

@@ -6,6 +6,9 @@ at territory scale. All accounts are painted by one item from prepared point
 lists, one per colour, so 100,000 accounts cost a few ``drawPoints`` calls;
 zoomed out it draws a coarser level of the layout (one dot per colour and
 on-screen pixel), zoomed in only the strip of points the view shows.
+Territory names sit beside their territory's middle and never on each other:
+each takes the first free place right, left, above or below it, and at a zoom
+where none is free the territory with fewer accounts goes without its name.
 Zoom with the wheel or +/-, pan by dragging or with the arrow keys, select
 with Shift+drag.
 """
@@ -13,12 +16,12 @@ with Shift+drag.
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, QSizeF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
-    QGraphicsItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QMenu, QRubberBand,
+    QGraphicsItem, QGraphicsScene, QGraphicsView, QMenu, QRubberBand,
     QStyleOptionGraphicsItem,
 )
 
@@ -31,6 +34,10 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 
 
 DOT_CELL = 0.8  # a dot may stand for the accounts in a cell up to 0.8 of its width on screen
+NAME_GAP = 6.0  # pixels between a territory's middle and its name
+MIDDLE_ROOM = 4.0  # pixels around another territory's middle that a name leaves free when it can
+GRID = 64.0  # pixels: cells of the lookup of names already placed
+NAME_PATCH = QColor(255, 255, 255, 200)  # under a territory's name, so it reads on its dots
 
 
 def territory_colour(index: int) -> QColor:
@@ -93,6 +100,122 @@ class AccountLayer(QGraphicsItem):
         return {i for i in self.layout.indexes_between(rect.left(), rect.right()) if y0 <= ys[i] <= y1}
 
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels
+
+
+class _Boxes:
+    """Boxes on screen, looked up by the grid cells they touch: a name is checked
+    against its neighbours only, so a book with hundreds of territories stays cheap."""
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
+        for cx in range(math.floor(box[0] / GRID), math.floor(box[2] / GRID) + 1):
+            for cy in range(math.floor(box[1] / GRID), math.floor(box[3] / GRID) + 1):
+                yield cx, cy
+
+    def add(self, box: Box) -> None:
+        for cell in self._cells(box):
+            self.cells.setdefault(cell, []).append(box)
+
+    def overlaps(self, box: Box) -> bool:
+        left, top, right, bottom = box
+        return any(left < o[2] and o[0] < right and top < o[3] and o[1] < bottom
+                   for cell in self._cells(box) for o in self.cells.get(cell, ()))
+
+
+def place_names(anchors: Sequence[tuple[float, float]], sizes: Sequence[tuple[float, float]],
+                view: Optional[QRectF] = None, gap: float = NAME_GAP) -> list[Optional[QRectF]]:
+    """Where each name goes on screen (pixels), the names in order of importance:
+    the first of right of, left of, above and below its anchor that overlaps no
+    name placed before it, preferring one inside ``view`` and then one that leaves
+    the other anchors free; ``None`` when every place is taken (the name is left
+    out at this zoom)."""
+    names, middles = _Boxes(), _Boxes()
+    for x, y in anchors:
+        middles.add((x - MIDDLE_ROOM, y - MIDDLE_ROOM, x + MIDDLE_ROOM, y + MIDDLE_ROOM))
+    edges = (view.left(), view.top(), view.right(), view.bottom()) if view is not None else None
+
+    def rank(box: Box) -> int:  # 0 is best
+        outside = edges is not None and not (edges[0] <= box[0] and edges[1] <= box[1]
+                                             and box[2] <= edges[2] and box[3] <= edges[3])
+        return 2 * outside + middles.overlaps(box)
+
+    placed: list[Optional[QRectF]] = []
+    for (x, y), (w, h) in zip(anchors, sizes):
+        free = [box for box in ((x + gap, y - h / 2, x + gap + w, y + h / 2),  # right
+                                (x - gap - w, y - h / 2, x - gap, y + h / 2),  # left
+                                (x - w / 2, y - gap - h, x + w / 2, y - gap),  # above
+                                (x - w / 2, y + gap, x + w / 2, y + gap + h))  # below
+                if not names.overlaps(box)]
+        if not free:
+            placed.append(None)
+            continue
+        box = min(free, key=rank)  # the first of the best
+        names.add(box)
+        placed.append(QRectF(box[0], box[1], box[2] - box[0], box[3] - box[1]))
+    return placed
+
+
+class TerritoryNames(QGraphicsItem):
+    """Each territory's name in its colour beside the territory's middle, placed by
+    :func:`place_names` for what the view shows, the territories with more accounts
+    first. ``shown`` is what the last paint drew: (name, rectangle in view pixels)."""
+
+    def __init__(self, layout: MapLayout, bounds: QRectF):
+        super().__init__()
+        self.font = QFont()
+        self.font.setBold(True)
+        metrics = QFontMetricsF(self.font)
+        order = sorted(layout.centres, key=lambda t: (-layout.counts.get(t, 0), layout.data.territories[t].name))
+        self.names = [layout.data.territories[t].name for t in order]
+        self.colours = [territory_colour(t).darker(150) for t in order]
+        self.middles = [layout.centres[t] for t in order]
+        # Each name on a light patch, a pixel apart from the next (the box is the patch and that pixel).
+        self.sizes = [(metrics.horizontalAdvance(name) + 10, metrics.height() + 2) for name in self.names]
+        widest = max((w for w, _ in self.sizes), default=0.0)
+        self.room = (widest / 2 + NAME_GAP, metrics.height() + NAME_GAP)  # how far a name above or below reaches
+        self._bounds = bounds  # the scene rect: names near the data never reach past it
+        self._placed_for: Optional[tuple] = None  # the view's transform and size the places were found for
+        self._offsets: list[Optional[QPointF]] = []  # from the middle to the name's corner, pixels
+        self.shown: list[tuple[str, QRectF]] = []
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(2)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        to_view = painter.worldTransform()
+        anchors = [to_view.map(m) for m in self.middles]
+        view = QRectF(widget.rect()) if widget is not None else None
+        placed_for = (to_view.m11(), to_view.m22(), to_view.dx(), to_view.dy(), view)
+        if placed_for != self._placed_for:
+            offsets = [None if r is None else r.topLeft() - a for r, a in
+                       zip(place_names([(a.x(), a.y()) for a in anchors], self.sizes, view), anchors)]
+            panned = self._placed_for is not None and self._placed_for[:2] == placed_for[:2]
+            if panned and offsets != self._offsets:
+                self.update()  # the view scrolled its old pixels, names included: draw them all anew
+            self._placed_for, self._offsets = placed_for, offsets
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self.font)
+        self.shown = []
+        for name, colour, (w, h), anchor, offset in zip(self.names, self.colours, self.sizes, anchors,
+                                                        self._offsets):
+            if offset is not None:
+                rect = QRectF(anchor + offset, QSizeF(w, h)).adjusted(1, 1, -1, -1)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(NAME_PATCH)
+                painter.drawRoundedRect(rect, 3, 3)
+                painter.setPen(colour)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, name)
+                self.shown.append((name, rect))
+        painter.restore()
+
+
 class AccountMapView(QGraphicsView):
     """``selection_changed(account_ids)`` when the person selects with Shift+drag;
     ``home_requested(lat, lon)`` when they pick "Set my home base here" from the
@@ -115,6 +238,7 @@ class AccountMapView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(self.tr("Account map"))
         self.layer: Optional[AccountLayer] = None
+        self.names: Optional[TerritoryNames] = None
         self.projection = Projection(0)
         self._band: Optional[QRubberBand] = None
         self._band_origin = None
@@ -133,7 +257,7 @@ class AccountMapView(QGraphicsView):
         scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # a few dozen items
         self._route = []
         if not len(layout.data):
-            self.layer = None
+            self.layer = self.names = None
             self.setScene(scene)
             self.show_route(*self._route_data, fit=False)
             return
@@ -144,6 +268,8 @@ class AccountMapView(QGraphicsView):
         bounds = self.layer.boundingRect()
         room = max(bounds.width(), bounds.height(), 100.0)
         scene.setSceneRect(bounds.adjusted(-room, -room, room, room))  # room to pan past the edges
+        self.names = TerritoryNames(layout, scene.sceneRect())
+        scene.addItem(self.names)
         self.setScene(scene)
         if fit:
             self._navigated = False
@@ -151,8 +277,6 @@ class AccountMapView(QGraphicsView):
         self.show_route(*self._route_data, fit=False)
 
     def _add_outlines(self, scene: QGraphicsScene, layout: MapLayout) -> None:
-        font = QFont()
-        font.setBold(True)
         for t, hull in layout.outlines.items():
             colour = territory_colour(t)
             fill = QColor(colour)
@@ -163,24 +287,24 @@ class AccountMapView(QGraphicsView):
             path.addPolygon(hull)
             path.closeSubpath()
             scene.addPath(path, pen, QBrush(fill)).setZValue(-1)
-        for t, centre in layout.centres.items():
-            label = QGraphicsSimpleTextItem(layout.data.territories[t].name)
-            label.setFont(font)
-            label.setBrush(territory_colour(t).darker(150))
-            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-            label.setPos(centre)
-            label.setZValue(2)
-            scene.addItem(label)
 
     def zoom_to(self, rect: QRectF) -> None:
         self._navigated = True
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
 
     def fit_all(self) -> None:
-        if self.layer is not None:
-            b = self.layer.boundingRect()
-            self.fitInView(b.adjusted(-b.width() * 0.06, -b.height() * 0.06, b.width() * 0.06, b.height() * 0.06),
-                           Qt.AspectRatioMode.KeepAspectRatio)
+        if self.layer is None:
+            return
+        b = self.layer.boundingRect()
+        b = b.adjusted(-b.width() * 0.06, -b.height() * 0.06, b.width() * 0.06, b.height() * 0.06)
+        self.fitInView(b, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.names is not None:  # room at the edges for a name above or below its place
+            w, h = self.names.room
+            w, h = min(w, self.viewport().width() / 4), min(h, self.viewport().height() / 4)
+            for _ in range(2):  # the margin shrinks the zoom a little: fit once more with the new one
+                scale = self.transform().m11()
+                self.fitInView(b.adjusted(-w / scale, -h / scale, w / scale, h / scale),
+                               Qt.AspectRatioMode.KeepAspectRatio)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
