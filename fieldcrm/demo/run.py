@@ -7,11 +7,17 @@ as a subprocess on a loopback port and stops when the window closes.
 
 Without the server parts installed, the demo still opens: the profile's
 replica is filled from the demo generator instead.
+
+The demo's calendar (visits done and ahead, today's round) is laid out
+around the day it was made. On a later day, or after the demo data changed,
+the demo starts afresh; the earlier one is moved aside, not deleted
+(``previous-<day>/`` in the demo folder), with whatever was done in it.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import socket
@@ -28,6 +34,52 @@ STATE_FILE = "demo.json"  # port and the demo rep's password (demo data only)
 
 def say(text: str) -> None:
     print(f"fieldcrm demo: {text}", flush=True)
+
+
+def _demo_day() -> str:
+    """The day the generator lays the calendar around (it reads the UTC clock)."""
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def _data_format() -> int:
+    from fieldcrm.demo.generator import DATA_FORMAT
+
+    return DATA_FORMAT
+
+
+def retire_stale_demo(folder: Path) -> Optional[Path]:
+    """Move a demo made on another day (or from other demo data) aside, so this
+    start makes a fresh one; returns where it went, or None when it is current."""
+    state_path = folder / STATE_FILE
+    if not state_path.exists():
+        return None
+    try:
+        state = json.loads(state_path.read_text())
+    except ValueError:
+        state = {}
+    made_on = state.get("made_on")
+    if made_on == _demo_day() and state.get("data_format") == _data_format():
+        return None
+    base = folder / f"previous-{made_on or 'undated'}"
+    target, n = base, 1
+    while target.exists():
+        n += 1
+        target = base.with_name(f"{base.name}-{n}")
+    target.mkdir(parents=True)
+    for item in folder.iterdir():
+        if item != target and not item.name.startswith("previous-"):
+            item.rename(target / item.name)
+    say(f"the demo was made on {made_on or 'an earlier day'}; starting a fresh one for today "
+        f"(the earlier demo is kept in {target})")
+    return target
+
+
+def _mark_made(folder: Path) -> None:
+    state_path = folder / STATE_FILE
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    if "made_on" not in state:
+        state.update(made_on=_demo_day(), data_format=_data_format())
+        state_path.write_text(json.dumps(state))
 
 
 def _free_port(preferred: Optional[int]) -> int:
@@ -138,6 +190,8 @@ def offline_replica(profile: Path) -> None:
 
 def run(folder: Path, *, offline: bool = False) -> int:
     folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    retire_stale_demo(folder)
     profile = folder / "profile"
     profile.mkdir(parents=True, exist_ok=True)
     server = None
@@ -177,6 +231,7 @@ def run(folder: Path, *, offline: bool = False) -> int:
             raise
     if offline:
         offline_replica(profile)
+    _mark_made(folder)
     from fieldcrm.ui.app import run_app
 
     def with_demo_sync(window):
