@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 from PySide6.QtCore import QObject, Signal
 
 from fieldcrm.ui.changes import ChangeBus
-from fieldcrm.ui.entities import change_of, entity_title
+from fieldcrm.ui.entities import change_of, entity_noun
 from fieldcrm.ui.runner import Op, TaskRunner
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class EditHistory(QObject):
 
     def _remember(self, edit: Edit) -> None:
         self._last = edit
-        what = entity_title(edit.entity).lower()
+        what = entity_noun(edit.entity)
         text = self.tr("Undo new %1").replace("%1", what) if edit.created else \
             self.tr("Undo edit of %1").replace("%1", what)
         self.undo_available.emit(True, text)

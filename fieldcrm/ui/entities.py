@@ -8,43 +8,18 @@ restart of this module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from fieldcrm.ui.changes import Change
+from fieldcrm.ui.formats import calendar_date, money, when
+from fieldcrm.ui.labels import labelled, yes_blank
 from fieldcrm.ui.lazy_table import CENTER, LEFT, RIGHT, Column
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("Entities", text)
-
-
-def money(value: Any) -> str:
-    if value in (None, ""):
-        return ""
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except InvalidOperation:
-        return str(value)
-
-
-def when(value: Any) -> str:
-    """A stored UTC timestamp as local 'YYYY-MM-DD HH:MM'."""
-    if not value:
-        return ""
-    from fieldcrm.storage.types import parse_timestamp
-
-    return parse_timestamp(str(value)).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def yes_no(value: Any) -> str:
-    return _t("yes") if value else ""
-
-
-def choice(value: Any) -> str:
-    return "" if value is None else str(value).replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -69,12 +44,22 @@ class EntityUi:
     columns: tuple[ColumnSpec, ...]
     #: The choice field offered as a quick filter in the list, if any.
     quick_filter: str | None = None
+    # The name inside a sentence ("New account", "Filter accounts…"): lower
+    # case in English, as the language writes it in translations.
+    noun: str = ""
+    noun_plural: str = ""
 
     def title(self) -> str:
         return _t(self.singular)
 
     def title_plural(self) -> str:
         return _t(self.plural)
+
+    def in_sentence(self) -> str:
+        return _t(self.noun)
+
+    def in_sentence_plural(self) -> str:
+        return _t(self.noun_plural)
 
 
 ACCOUNT_NAME = ColumnSpec("account_name", QT_TRANSLATE_NOOP("Entities", "Account"), 220, sortable=False)
@@ -84,13 +69,14 @@ ENTITY_UI: dict[str, EntityUi] = {e.entity: e for e in (
     EntityUi("account", QT_TRANSLATE_NOOP("Entities", "Account"),
              QT_TRANSLATE_NOOP("Entities", "Accounts"), Change.ACCOUNTS, (
         ColumnSpec("name", QT_TRANSLATE_NOOP("Entities", "Name"), 260),
-        ColumnSpec("type", QT_TRANSLATE_NOOP("Entities", "Type"), 90, formatter=choice),
+        ColumnSpec("type", QT_TRANSLATE_NOOP("Entities", "Type"), 90, formatter=labelled("account", "type")),
         ColumnSpec("city", QT_TRANSLATE_NOOP("Entities", "City"), 140),
         ColumnSpec("industry", QT_TRANSLATE_NOOP("Entities", "Industry"), 140),
         ColumnSpec("phone", QT_TRANSLATE_NOOP("Entities", "Phone"), 130),
         ColumnSpec("credit_limit", QT_TRANSLATE_NOOP("Entities", "Credit limit"), 110, RIGHT, money),
-        ColumnSpec("erp_blocked", QT_TRANSLATE_NOOP("Entities", "Blocked"), 70, CENTER, yes_no),
-    ), quick_filter="type"),
+        ColumnSpec("erp_blocked", QT_TRANSLATE_NOOP("Entities", "Blocked"), 70, CENTER, yes_blank),
+    ), quick_filter="type",
+       noun=QT_TRANSLATE_NOOP("Entities", "account"), noun_plural=QT_TRANSLATE_NOOP("Entities", "accounts")),
     EntityUi("contact", QT_TRANSLATE_NOOP("Entities", "Contact"),
              QT_TRANSLATE_NOOP("Entities", "Contacts"), Change.CONTACTS, (
         ColumnSpec("last_name", QT_TRANSLATE_NOOP("Entities", "Last name"), 150),
@@ -99,51 +85,64 @@ ENTITY_UI: dict[str, EntityUi] = {e.entity: e for e in (
         ColumnSpec("title", QT_TRANSLATE_NOOP("Entities", "Title"), 140),
         ColumnSpec("email", QT_TRANSLATE_NOOP("Entities", "Email"), 200),
         ColumnSpec("phone", QT_TRANSLATE_NOOP("Entities", "Phone"), 130),
-    )),
+    ),
+       noun=QT_TRANSLATE_NOOP("Entities", "contact"), noun_plural=QT_TRANSLATE_NOOP("Entities", "contacts")),
     EntityUi("visit", QT_TRANSLATE_NOOP("Entities", "Visit"),
              QT_TRANSLATE_NOOP("Entities", "Visits"), Change.VISITS, (
         ColumnSpec("planned_start", QT_TRANSLATE_NOOP("Entities", "Planned"), 140, formatter=when),
         ACCOUNT_NAME,
-        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=choice),
+        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=labelled("visit", "status")),
         ColumnSpec("objective", QT_TRANSLATE_NOOP("Entities", "Objective"), 260),
         OWNER_NAME,
-    ), quick_filter="status"),
+    ), quick_filter="status",
+       noun=QT_TRANSLATE_NOOP("Entities", "visit"), noun_plural=QT_TRANSLATE_NOOP("Entities", "visits")),
     EntityUi("activity", QT_TRANSLATE_NOOP("Entities", "Activity"),
              QT_TRANSLATE_NOOP("Entities", "Activities"), Change.ACTIVITIES, (
         ColumnSpec("due_at", QT_TRANSLATE_NOOP("Entities", "Due"), 140, formatter=when),
-        ColumnSpec("kind", QT_TRANSLATE_NOOP("Entities", "Kind"), 80, formatter=choice),
+        ColumnSpec("kind", QT_TRANSLATE_NOOP("Entities", "Kind"), 80, formatter=labelled("activity", "kind")),
         ColumnSpec("subject", QT_TRANSLATE_NOOP("Entities", "Subject"), 260),
         ACCOUNT_NAME,
-        ColumnSpec("done", QT_TRANSLATE_NOOP("Entities", "Done"), 60, CENTER, yes_no),
-    ), quick_filter="kind"),
+        ColumnSpec("done", QT_TRANSLATE_NOOP("Entities", "Done"), 60, CENTER, yes_blank),
+    ), quick_filter="kind",
+       noun=QT_TRANSLATE_NOOP("Entities", "activity"), noun_plural=QT_TRANSLATE_NOOP("Entities", "activities")),
     EntityUi("opportunity", QT_TRANSLATE_NOOP("Entities", "Opportunity"),
              QT_TRANSLATE_NOOP("Entities", "Opportunities"), Change.OPPORTUNITIES | Change.PIPELINE, (
         ColumnSpec("name", QT_TRANSLATE_NOOP("Entities", "Name"), 240),
         ACCOUNT_NAME,
-        ColumnSpec("stage", QT_TRANSLATE_NOOP("Entities", "Stage"), 110, formatter=choice),
+        ColumnSpec("stage", QT_TRANSLATE_NOOP("Entities", "Stage"), 110,
+                   formatter=labelled("opportunity", "stage")),
         ColumnSpec("amount", QT_TRANSLATE_NOOP("Entities", "Amount"), 110, RIGHT, money),
         ColumnSpec("probability", QT_TRANSLATE_NOOP("Entities", "%"), 50, RIGHT),
-        ColumnSpec("expected_close", QT_TRANSLATE_NOOP("Entities", "Expected close"), 120),
-    ), quick_filter="stage"),
+        ColumnSpec("expected_close", QT_TRANSLATE_NOOP("Entities", "Expected close"), 120,
+                   formatter=calendar_date),
+    ), quick_filter="stage",
+       noun=QT_TRANSLATE_NOOP("Entities", "opportunity"),
+       noun_plural=QT_TRANSLATE_NOOP("Entities", "opportunities")),
     EntityUi("sales_order", QT_TRANSLATE_NOOP("Entities", "Order"),
              QT_TRANSLATE_NOOP("Entities", "Orders"), Change.ORDERS, (
-        ColumnSpec("order_date", QT_TRANSLATE_NOOP("Entities", "Date"), 100),
-        ColumnSpec("kind", QT_TRANSLATE_NOOP("Entities", "Kind"), 70, formatter=choice),
+        ColumnSpec("order_date", QT_TRANSLATE_NOOP("Entities", "Date"), 100, formatter=calendar_date),
+        ColumnSpec("kind", QT_TRANSLATE_NOOP("Entities", "Kind"), 70, formatter=labelled("sales_order", "kind")),
         ACCOUNT_NAME,
-        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=choice),
+        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100,
+                   formatter=labelled("sales_order", "status")),
         ColumnSpec("erp_number", QT_TRANSLATE_NOOP("Entities", "ERP number"), 120),
         ColumnSpec("erp_state", QT_TRANSLATE_NOOP("Entities", "ERP status"), 110),
         ColumnSpec("total", QT_TRANSLATE_NOOP("Entities", "Total"), 110, RIGHT, money),
-    ), quick_filter="status"),
+    ), quick_filter="status",
+       noun=QT_TRANSLATE_NOOP("Entities", "order"), noun_plural=QT_TRANSLATE_NOOP("Entities", "orders")),
     EntityUi("service_job", QT_TRANSLATE_NOOP("Entities", "Service job"),
              QT_TRANSLATE_NOOP("Entities", "Service jobs"), Change.JOBS, (
         ColumnSpec("scheduled_start", QT_TRANSLATE_NOOP("Entities", "Scheduled"), 140, formatter=when),
         ColumnSpec("title", QT_TRANSLATE_NOOP("Entities", "Title"), 240),
         ACCOUNT_NAME,
-        ColumnSpec("priority", QT_TRANSLATE_NOOP("Entities", "Priority"), 80, formatter=choice),
-        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=choice),
+        ColumnSpec("priority", QT_TRANSLATE_NOOP("Entities", "Priority"), 80,
+                   formatter=labelled("service_job", "priority")),
+        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100,
+                   formatter=labelled("service_job", "status")),
         ColumnSpec("technician_name", QT_TRANSLATE_NOOP("Entities", "Technician"), 140, sortable=False),
-    ), quick_filter="status"),
+    ), quick_filter="status",
+       noun=QT_TRANSLATE_NOOP("Entities", "service job"),
+       noun_plural=QT_TRANSLATE_NOOP("Entities", "service jobs")),
 )}
 
 #: Child rows announce a change of their parent's kind.
@@ -165,3 +164,9 @@ def change_of(entity: str) -> Change:
 def entity_title(entity: str) -> str:
     ui = ENTITY_UI.get(entity)
     return ui.title() if ui else entity.replace("_", " ")
+
+
+def entity_noun(entity: str) -> str:
+    """The record type's name inside a sentence ("account" / "Kunde")."""
+    ui = ENTITY_UI.get(entity)
+    return ui.in_sentence() if ui else entity.replace("_", " ")

@@ -3,7 +3,9 @@
 Translations live in ``resources/translations/fieldcrm_<lang>.qm`` (made by
 ``resources/translations/build.py``); Qt's own strings (standard buttons,
 context menus) come from the ``qtbase_<lang>.qm`` that ships with Qt. A
-language without a file leaves the interface in English.
+language without a file leaves the interface in English. The chosen locale
+also becomes Qt's default, so dates and numbers read as that language writes
+them (see :mod:`fieldcrm.ui.formats`).
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ def chosen_locale(setting: str) -> QLocale:
 
 
 def install_translators(app: QCoreApplication, setting: str = "") -> list[QTranslator]:
-    """Install the app's and Qt's translations for the chosen language.
+    """Install the app's and Qt's translations for the chosen language and make
+    its locale the default one.
 
     Returns the installed translators (remove them with
-    ``app.removeTranslator`` to switch back)."""
+    ``app.removeTranslator`` and set ``QLocale.setDefault`` back to switch back)."""
     locale = chosen_locale(setting)
+    QLocale.setDefault(locale)
     installed = []
     for name, folder in (("fieldcrm", translations_dir()),
                          ("qtbase", Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)))):

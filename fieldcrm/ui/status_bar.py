@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.entities import when
+from fieldcrm.ui.formats import when
 from fieldcrm.ui.runner import Progress
 from fieldcrm.ui.text import counted
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from fieldcrm.services.view_sync import parked_changes, pending_changes, settle
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.entities import change_of, entity_title, when
+from fieldcrm.ui.entities import change_of, entity_title
+from fieldcrm.ui.formats import when
 
 BASE, MINE, THEIRS = 1, 2, 3
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from fieldcrm.ui.formats import number
+
 
 def counted(context: str, one: str, many: str, n: int) -> str:
     """'1 change to send' / '3 changes to send'. Both forms are translated as
@@ -11,4 +13,4 @@ def counted(context: str, one: str, many: str, n: int) -> str:
     them); ``n`` is not passed to Qt, whose plural lookup would look for numerus
     forms the Python extractor does not write."""
     text = QCoreApplication.translate(context, one if n == 1 else many)
-    return text.replace("%n", f"{n:,}")
+    return text.replace("%n", number(n))

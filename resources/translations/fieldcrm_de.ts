@@ -10,6 +10,21 @@
     </message>
 </context>
 <context>
+    <name>AccountChoices</name>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Prospect</source>
+        <translation>Interessent</translation>
+    </message>
+    <message>
+        <source>Partner</source>
+        <translation>Partner</translation>
+    </message>
+</context>
+<context>
     <name>AccountMapView</name>
     <message>
         <source>Account map</source>
@@ -187,6 +202,29 @@
     </message>
 </context>
 <context>
+    <name>ActivityChoices</name>
+    <message>
+        <source>Call</source>
+        <translation>Anruf</translation>
+    </message>
+    <message>
+        <source>Meeting</source>
+        <translation>Termin</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Aufgabe</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Opening your data…</source>
@@ -250,6 +288,13 @@
     <message>
         <source>⚠ &lt;a href=&apos;sign-in&apos;&gt;Sign in again&lt;/a&gt;</source>
         <translation>⚠ &lt;a href=&apos;sign-in&apos;&gt;Erneut anmelden&lt;/a&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>Choices</name>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
     </message>
 </context>
 <context>
@@ -342,6 +387,14 @@
         <translation>Gesperrt</translation>
     </message>
     <message>
+        <source>account</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>accounts</source>
+        <translation>Kunden</translation>
+    </message>
+    <message>
         <source>Contact</source>
         <translation>Kontakt</translation>
     </message>
@@ -366,6 +419,14 @@
         <translation>E-Mail</translation>
     </message>
     <message>
+        <source>contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <source>contacts</source>
+        <translation>Kontakte</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>Besuch</translation>
     </message>
@@ -384,6 +445,14 @@
     <message>
         <source>Objective</source>
         <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>visit</source>
+        <translation>Besuch</translation>
+    </message>
+    <message>
+        <source>visits</source>
+        <translation>Besuche</translation>
     </message>
     <message>
         <source>Activity</source>
@@ -410,6 +479,14 @@
         <translation>Erledigt</translation>
     </message>
     <message>
+        <source>activity</source>
+        <translation>Aktivität</translation>
+    </message>
+    <message>
+        <source>activities</source>
+        <translation>Aktivitäten</translation>
+    </message>
+    <message>
         <source>Opportunity</source>
         <translation>Verkaufschance</translation>
     </message>
@@ -432,6 +509,14 @@
     <message>
         <source>Expected close</source>
         <translation>Erwarteter Abschluss</translation>
+    </message>
+    <message>
+        <source>opportunity</source>
+        <translation>Verkaufschance</translation>
+    </message>
+    <message>
+        <source>opportunities</source>
+        <translation>Verkaufschancen</translation>
     </message>
     <message>
         <source>Order</source>
@@ -458,6 +543,14 @@
         <translation>Summe</translation>
     </message>
     <message>
+        <source>order</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <source>orders</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
         <source>Service job</source>
         <translation>Serviceeinsatz</translation>
     </message>
@@ -476,6 +569,14 @@
     <message>
         <source>Technician</source>
         <translation>Techniker</translation>
+    </message>
+    <message>
+        <source>service job</source>
+        <translation>Serviceeinsatz</translation>
+    </message>
+    <message>
+        <source>service jobs</source>
+        <translation>Serviceeinsätze</translation>
     </message>
 </context>
 <context>
@@ -546,6 +647,49 @@
     </message>
 </context>
 <context>
+    <name>Formats</name>
+    <message>
+        <source>dddd dd MMMM yyyy</source>
+        <extracomment>&apos;Saturday 28 November 2026&apos; / &apos;Samstag, 28. November 2026&apos;</extracomment>
+        <translation>dddd, d. MMMM yyyy</translation>
+    </message>
+    <message>
+        <source>ddd dd MMM</source>
+        <extracomment>&apos;Sat 28 Nov&apos; / &apos;Sa., 28. Nov.&apos;</extracomment>
+        <translation>ddd, d. MMM</translation>
+    </message>
+    <message>
+        <source>dd MMM</source>
+        <extracomment>&apos;28 Nov&apos; — the first day of a range whose last day shows the year</extracomment>
+        <translation>d. MMM</translation>
+    </message>
+    <message>
+        <source>dd MMM yyyy</source>
+        <extracomment>&apos;28 Nov 2026&apos;</extracomment>
+        <translation>d. MMM yyyy</translation>
+    </message>
+    <message>
+        <source>dd MMM yy</source>
+        <extracomment>&apos;28 Nov 26&apos; — a date on a pipeline card</extracomment>
+        <translation>dd.MM.yy</translation>
+    </message>
+    <message>
+        <source>yyyy-MM-dd</source>
+        <extracomment>&apos;2026-11-28&apos; — a calendar date in lists</extracomment>
+        <translation>dd.MM.yyyy</translation>
+    </message>
+    <message>
+        <source>yyyy-MM-dd HH:mm</source>
+        <extracomment>&apos;2026-11-28 14:30&apos; — a moment in lists and the status bar</extracomment>
+        <translation>dd.MM.yyyy HH:mm</translation>
+    </message>
+    <message>
+        <source>ddd HH:mm</source>
+        <extracomment>&apos;Sat 14:30&apos;</extracomment>
+        <translation>ddd, HH:mm</translation>
+    </message>
+</context>
+<context>
     <name>GlobalSearch</name>
     <message>
         <source>Search accounts, contacts, deals… (Ctrl+K)</source>
@@ -594,6 +738,17 @@
     <message>
         <source>Or right click the territory map where it is.</source>
         <translation>Oder klicken Sie mit der rechten Maustaste auf die Stelle in der Gebietskarte.</translation>
+    </message>
+</context>
+<context>
+    <name>JobTimeChoices</name>
+    <message>
+        <source>Work</source>
+        <translation>Arbeit</translation>
+    </message>
+    <message>
+        <source>Travel</source>
+        <translation>Fahrt</translation>
     </message>
 </context>
 <context>
@@ -712,6 +867,68 @@
     <message>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
+    </message>
+</context>
+<context>
+    <name>OpportunityChoices</name>
+    <message>
+        <source>Prospecting</source>
+        <translation>Akquise</translation>
+    </message>
+    <message>
+        <source>Qualification</source>
+        <translation>Qualifizierung</translation>
+    </message>
+    <message>
+        <source>Proposal</source>
+        <translation>Angebot</translation>
+    </message>
+    <message>
+        <source>Negotiation</source>
+        <translation>Verhandlung</translation>
+    </message>
+    <message>
+        <source>Won</source>
+        <translation>Gewonnen</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>Verloren</translation>
+    </message>
+</context>
+<context>
+    <name>OrderChoices</name>
+    <message>
+        <source>Quote</source>
+        <translation>Angebot</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Übermittelt</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Angenommen</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Bestätigt</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Storniert</translation>
     </message>
 </context>
 <context>
@@ -1289,6 +1506,69 @@
     </message>
 </context>
 <context>
+    <name>ServiceJobChoices</name>
+    <message>
+        <source>Installation</source>
+        <translation>Installation</translation>
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation>Reparatur</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>Wartung</translation>
+    </message>
+    <message>
+        <source>Inspection</source>
+        <translation>Inspektion</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Niedrig</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Hoch</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Dringend</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Eingeplant</translation>
+    </message>
+    <message>
+        <source>En route</source>
+        <translation>Unterwegs</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In Arbeit</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Storniert</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Sign in to fieldcrm</source>
@@ -1586,6 +1866,71 @@ Gewichtet {weighted}</translation>
     <message>
         <source>Changed since the last sync</source>
         <translation>Seit der letzten Synchronisation geändert</translation>
+    </message>
+    <message>
+        <source>Today — {day}</source>
+        <translation>Heute — {day}</translation>
+    </message>
+</context>
+<context>
+    <name>UserChoices</name>
+    <message>
+        <source>Sales rep</source>
+        <translation>Außendienst</translation>
+    </message>
+    <message>
+        <source>Technician</source>
+        <translation>Techniker</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+</context>
+<context>
+    <name>VisitChoices</name>
+    <message>
+        <source>Planned</source>
+        <translation>Geplant</translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation>Vor Ort</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Verpasst</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgesagt</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPlanChoices</name>
+    <message>
+        <source>Draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Eingereicht</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Genehmigt</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Zurückgegeben</translation>
     </message>
 </context>
 <context>

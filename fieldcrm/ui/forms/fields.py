@@ -17,6 +17,7 @@ from fieldcrm.services.view_forms import find_to_link
 from fieldcrm.storage.registry import REFERENCES, FieldInfo
 from fieldcrm.storage.types import parse_timestamp
 from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.labels import value_label
 
 LINKS = {**REFERENCES, "owner_id": "user", "technician_id": "user", "manager_id": "user"}
 LONG_TEXT = {"notes", "objective", "report", "problem", "resolution", "next_step", "lost_reason",
@@ -133,18 +134,21 @@ class BoolEditor(FieldEditor):
 
 
 class ChoiceEditor(FieldEditor):
-    def __init__(self, info: FieldInfo, allowed: Optional[tuple[str, ...]] = None):
+    """Shows each choice by its label; gives back the stored value."""
+
+    def __init__(self, info: FieldInfo, entity: str, allowed: Optional[tuple[str, ...]] = None):
         super().__init__(info, QComboBox())
+        self.entity = entity
         if info.nullable:
             self.widget.addItem("", None)
         for choice in allowed or info.choices or ():
-            self.widget.addItem(choice.replace("_", " ").capitalize(), choice)
+            self.widget.addItem(value_label(entity, info.name, choice), choice)
         self.widget.currentIndexChanged.connect(lambda _i: self.edited.emit())
 
     def _show(self, value: Any) -> None:
         index = self.widget.findData(value)
         if index < 0 and value is not None:
-            self.widget.addItem(str(value).replace("_", " ").capitalize(), value)
+            self.widget.addItem(value_label(self.entity, self.info.name, value), value)
             index = self.widget.count() - 1
         self.widget.setCurrentIndex(max(0, index))
 
@@ -217,11 +221,11 @@ class LinkEditor(FieldEditor):
         return self.widget.itemData(index)
 
 
-def make_editor(ctx: AppContext, info: FieldInfo, allowed=None) -> FieldEditor:
+def make_editor(ctx: AppContext, entity: str, info: FieldInfo, allowed=None) -> FieldEditor:
     if info.name in LINKS:
         return LinkEditor(info, ctx, LINKS[info.name])
     if info.choices:
-        return ChoiceEditor(info, allowed)
+        return ChoiceEditor(info, entity, allowed)
     if info.kind == "bool":
         return BoolEditor(info)
     if info.kind == "text" and (info.name in LONG_TEXT or info.max_length is None):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.services.view_forms import lines_of, products, save_lines
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.entities import money
+from fieldcrm.ui.formats import money
 
 PRODUCT, QUANTITY, PRICE, AMOUNT = range(4)
 

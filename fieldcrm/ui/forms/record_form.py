@@ -20,8 +20,9 @@ from fieldcrm.services.views import LINKED_NAMES, record_with_names
 from fieldcrm.storage.registry import entity_class, fields_of
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.entities import entity_title
+from fieldcrm.ui.entities import entity_noun
 from fieldcrm.ui.forms.fields import FieldEditor, LinkEditor, make_editor
+from fieldcrm.ui.labels import value_label
 
 ERROR_STYLE = "color: #b3261e;"
 
@@ -43,9 +44,9 @@ class RecordForm(QDialog):
         self.ctx, self.entity, self.row_id = ctx, entity, row_id
         self.setObjectName(f"form-{entity}")
         self.setModal(False)
-        title = entity_title(entity)
-        self.setWindowTitle(self.tr("New %1").replace("%1", title.lower()) if row_id is None
-                            else self.tr("Edit %1").replace("%1", title.lower()))
+        noun = entity_noun(entity)
+        self.setWindowTitle(self.tr("New %1").replace("%1", noun) if row_id is None
+                            else self.tr("Edit %1").replace("%1", noun))
         self.editors: dict[str, FieldEditor] = {}
         self.errors: dict[str, QLabel] = {}
         self._saving = False
@@ -58,7 +59,7 @@ class RecordForm(QDialog):
         for name in form_fields(entity, creating=row_id is None):
             info = fields[name]
             allowed = allowed_statuses(entity, (defaults or {}).get(name)) if name == "status" else None
-            editor = make_editor(ctx, info, allowed)
+            editor = make_editor(ctx, entity, info, allowed)
             editor.edited.connect(lambda n=name: self._clear_error(n))
             label = field_label(name) + (" *" if info.required else "")
             if info.server_owned:
@@ -123,7 +124,7 @@ class RecordForm(QDialog):
         combo.blockSignals(True)
         combo.clear()
         for choice in allowed or ():
-            combo.addItem(choice.replace("_", " ").capitalize(), choice)
+            combo.addItem(value_label(self.entity, "status", choice), choice)
         combo.blockSignals(False)
 
     def _fill(self, values: Mapping[str, Any]) -> None:
@@ -228,7 +229,7 @@ class RecordForm(QDialog):
             answer = QMessageBox.question(
                 self, self.tr("Unsaved changes"),
                 self.tr("This %1 has changes that are not saved. Save them?").replace(
-                    "%1", entity_title(self.entity).lower()),
+                    "%1", entity_noun(self.entity)),
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                 | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Save,

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.services.pipeline import Card, Column
 from fieldcrm.storage.sales import STAGES
+from fieldcrm.ui.formats import SHORT_DATE, day_text, number
+from fieldcrm.ui.labels import value_label
 
 MIME = "application/x-fieldcrm-opportunity"
 CARD_HEIGHT = 64
@@ -34,24 +36,18 @@ STAGE_COLOURS = {
 
 
 def stage_title(stage: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    titles = {
-        "prospecting": "Prospecting", "qualification": "Qualification", "proposal": "Proposal",
-        "negotiation": "Negotiation", "won": "Won", "lost": "Lost",
-    }
-    return QCoreApplication.translate("Pipeline", titles[stage])
+    return value_label("opportunity", "stage", stage)
 
 
 def money(amount: Decimal | float, currency: str = "") -> str:
-    """12,345 → "12.3k"; short enough for a card or a column header."""
+    """12,345 → "12.3k" (German "12,3k"); short enough for a card or a column header."""
     value = float(amount)
     for limit, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= limit:
-            text = f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
+            text = number(round(value / limit, 1), 1).removesuffix("0").rstrip(".,") + suffix
             break
     else:
-        text = f"{value:,.0f}"
+        text = number(round(value))
     return f"{currency} {text}".strip()
 
 
@@ -167,7 +163,7 @@ class CardDelegate(QStyledItemDelegate):
         line3 = line2 + fm.height() + 1
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         when = card.closed_at or card.expected_close
-        label = when.strftime("%d %b %y") if when else ""
+        label = day_text(when, SHORT_DATE) if when else ""
         room = text.width() - fm.horizontalAdvance(label) - 8
         painter.drawText(text.left(), line3, fm.elidedText(
             f"{money(card.amount, card.currency)} · {card.probability} %", Qt.TextElideMode.ElideRight, room))
@@ -213,7 +209,7 @@ class StageColumn(QFrame):
 
     def show_column(self, column: Column) -> None:
         colour = STAGE_COLOURS[self.stage]
-        self.title.setText(f"<b style='color:{colour}'>{stage_title(self.stage)}</b> ({column.count:,})")
+        self.title.setText(f"<b style='color:{colour}'>{stage_title(self.stage)}</b> ({number(column.count)})")
         self.summary.setText(self.tr("Total {total}\nWeighted {weighted}").format(
             total=totals(column.total), weighted=totals(column.weighted)))
         self.model.set_cards(column.cards)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from fieldcrm.services.forecast import forecast, period_of, quota_rollup
 from fieldcrm.services.people import current_person
 from fieldcrm.services.pipeline import PipelineFilter, currencies
+from fieldcrm.ui.formats import number
 from fieldcrm.ui.runner import Op
 
 SERIES_COLOURS = ("#43aa8b", "#277da1", "#b8c4d6")  # won, weighted, best case
@@ -43,7 +44,7 @@ def _load(replica, flt: PipelineFilter, unit: str, currency: Optional[str], toda
 
 
 def _number(value) -> QTableWidgetItem:
-    item = QTableWidgetItem(f"{float(value):,.0f}")
+    item = QTableWidgetItem(number(round(float(value))))
     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
 

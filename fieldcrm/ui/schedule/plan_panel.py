@@ -17,6 +17,7 @@ from fieldcrm.services.visit_plans import (
 )
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
+from fieldcrm.ui.formats import DAY_MONTH, calendar_date, day_text
 from fieldcrm.ui.runner import Op
 from fieldcrm.ui.text import counted
 
@@ -79,7 +80,7 @@ class PlanPanel(QWidget):
 
     def _show(self, data: dict) -> None:
         self.plan = data["plan"]
-        week = f"{self.first:%d %b} – {self.last:%d %b}"
+        week = f"{day_text(self.first, DAY_MONTH)} – {day_text(self.last, DAY_MONTH)}"
         if self.plan is None:
             self.status.setText(self.tr("No visit plan for {week} yet.").format(week=week))
         else:
@@ -89,9 +90,9 @@ class PlanPanel(QWidget):
             self.status.setText(text)
         self.due.clear()
         for d in data["due"]:
-            last = d.last_visit.isoformat() if d.last_visit else self.tr("never")
+            last = calendar_date(d.last_visit) if d.last_visit else self.tr("never")
             item = QListWidgetItem(self.tr("{name}, {city} — due {due} (last visit {last}, every {n} days)").format(
-                name=d.account_name, city=d.city, due=d.due.isoformat(), last=last, n=d.frequency_days))
+                name=d.account_name, city=d.city, due=calendar_date(d.due), last=last, n=d.frequency_days))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             item.setData(Qt.ItemDataRole.UserRole, (d.account_id, d.due))

@@ -22,6 +22,8 @@ from fieldcrm.services.scheduling import (
 from fieldcrm.services.visit_plans import check_in, check_out
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
+from fieldcrm.ui.formats import DAY_MONTH, DAY_MONTH_YEAR, SHORT_DAY, day_text, weekday_time
+from fieldcrm.ui.labels import value_label
 from fieldcrm.ui.runner import Op
 from fieldcrm.ui.schedule.plan_panel import PlanPanel
 from fieldcrm.ui.schedule.routing_prefs import PREFIX as ROUTING_PREFIX
@@ -223,17 +225,18 @@ class ScheduleView(QWidget):
         self._fill_people(data)
         names = data["names"]
         if self.mode_key == "board":
-            lanes = [Lane((p.id, self.day), f"{p.name} ({p.role})", self.day) for p in data["people"]]
+            lanes = [Lane((p.id, self.day), f"{p.name} ({value_label('user', 'role', p.role)})", self.day)
+                     for p in data["people"]]
         else:
             pid = data["who"][0]
-            lanes = [Lane((pid, d), d.strftime("%a %d %b"), d) for d in data["days"]]
+            lanes = [Lane((pid, d), day_text(d, SHORT_DAY), d) for d in data["days"]]
         timeline = self.timeline()
         timeline.tz = self.tz
         timeline.show_entries(lanes, data["entries"])
         timeline.flag(data["warnings"])
         first, last = data["days"][0], data["days"][-1]
-        self.date_label.setText(first.strftime("%d %b %Y") if first == last
-                                else f"{first:%d %b} – {last:%d %b %Y}")
+        self.date_label.setText(day_text(first, DAY_MONTH_YEAR) if first == last
+                                else f"{day_text(first, DAY_MONTH)} – {day_text(last, DAY_MONTH_YEAR)}")
         self.warnings.clear()
         for w in data["warnings"]:
             item = QListWidgetItem(f"⚠ {w.message}")
@@ -253,7 +256,7 @@ class ScheduleView(QWidget):
         if self.me:
             self.person.addItem(self.tr("Me ({name})").format(name=self.me.name), self.me.id)
         for p in data["people"]:
-            self.person.addItem(f"{p.name} ({p.role})", p.id)
+            self.person.addItem(f"{p.name} ({value_label('user', 'role', p.role)})", p.id)
         self.person.setCurrentIndex(max(0, self.person.findData(current)))
         self.person.setVisible(self.person.count() > 1 and self.mode_key != "board")
         self.person.blockSignals(False)
@@ -267,7 +270,7 @@ class ScheduleView(QWidget):
     def _draw_route(self, stops) -> None:
         self.route = [RouteStop(e.lat, e.lon, e.account_name) for e in sorted(stops, key=lambda e: e.start)]
         self.route_label.setText(self.tr("{day}: {n} stops in driving order.").format(
-            day=self.day.strftime("%a %d %b"), n=len(self.route)) if self.route else self.tr("No stops on this day."))
+            day=day_text(self.day, SHORT_DAY), n=len(self.route)) if self.route else self.tr("No stops on this day."))
         self._draw_home()
 
     def _draw_home(self) -> None:
@@ -314,7 +317,7 @@ class ScheduleView(QWidget):
     def move_entry(self, entity: str, entry_id: str, start: dt.datetime, lane_key) -> None:
         person = lane_key[0] if self.mode_key == "board" else None
         self._run(reschedule, entity, entry_id, start, person_id=person,
-                  done_text=self.tr("Moved to {when}.").format(when=start.strftime("%a %H:%M")))
+                  done_text=self.tr("Moved to {when}.").format(when=weekday_time(start)))
 
     def _entry_selected(self, entry) -> None:
         if entry is not None:

@@ -21,6 +21,7 @@ from fieldcrm.services.territory import (
 )
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
+from fieldcrm.ui.formats import SHORT_DAY, day_text, number
 from fieldcrm.ui.pipeline.board import money
 from fieldcrm.ui.runner import Op
 from fieldcrm.ui.schedule.routing_prefs import HOME, move_home_base, routing_prefs
@@ -84,10 +85,10 @@ class KpiTable(QTableWidget):
             if colour is not None:
                 first.setForeground(colour)
             self.setItem(i, 0, first)
-            self.setItem(i, 1, _cell(f"{k.accounts:,}", True))
+            self.setItem(i, 1, _cell(number(k.accounts), True))
             self.setItem(i, 2, _cell(money(k.open_pipeline, k.currency), True))
             self.setItem(i, 3, _cell(_coverage(k), True))
-            self.setItem(i, 4, _cell(f"{k.open_jobs:,}", True))
+            self.setItem(i, 4, _cell(number(k.open_jobs), True))
 
     def text_at(self, row: int) -> list[str]:
         return [self.item(row, c).text() for c in range(self.columnCount())]
@@ -228,7 +229,7 @@ class TerritoryView(QWidget):
         home = routing_prefs(self.prefs).home
         base = RouteStop(home.lat, home.lon, home.name) if home else None
         self.map.show_route(stops, base, fit=fit)
-        day = self.day().strftime("%a %d %b")
+        day = day_text(self.day(), SHORT_DAY)
         if not stops:
             text = self.tr("{day}: no stops with an address.").format(day=day)
         elif home:

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
 from fieldcrm.services.view_account import account_overview
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.entities import choice, money, when
+from fieldcrm.ui.entities import entity_title
+from fieldcrm.ui.formats import calendar_date, money, when
+from fieldcrm.ui.labels import labelled, value_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 WATCHED = (Change.ACCOUNTS | Change.CONTACTS | Change.ACTIVITIES | Change.VISITS
@@ -24,6 +26,11 @@ WATCHED = (Change.ACCOUNTS | Change.CONTACTS | Change.ACTIVITIES | Change.VISITS
 Section = Sequence[tuple[str, str, Callable[[Any], str] | None]]
 
 T = "RecordTable"  # translation context of the section column titles
+
+
+def _timeline_kind(kind: Optional[str]) -> str:
+    """The timeline mixes activities (by their kind) and visits."""
+    return entity_title("visit") if kind == "visit" else value_label("activity", "kind", kind)
 
 
 class RecordTable(QTreeWidget):
@@ -103,31 +110,31 @@ class AccountView(QWidget):
             ("phone", QT_TRANSLATE_NOOP("RecordTable", "Phone"), None)), "contacts")
         self.timeline = RecordTable(ctx, "activity", (
             ("when", QT_TRANSLATE_NOOP("RecordTable", "When"), when),
-            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), choice),
+            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), _timeline_kind),
             ("title", QT_TRANSLATE_NOOP("RecordTable", "Subject"), None),
             ("who", QT_TRANSLATE_NOOP("RecordTable", "By"), None),
             ("detail", QT_TRANSLATE_NOOP("RecordTable", "Notes"), None)), "timeline")
         self.opportunities = RecordTable(ctx, "opportunity", (
             ("name", QT_TRANSLATE_NOOP("RecordTable", "Name"), None),
-            ("stage", QT_TRANSLATE_NOOP("RecordTable", "Stage"), choice),
+            ("stage", QT_TRANSLATE_NOOP("RecordTable", "Stage"), labelled("opportunity", "stage")),
             ("amount", QT_TRANSLATE_NOOP("RecordTable", "Amount"), money),
-            ("expected_close", QT_TRANSLATE_NOOP("RecordTable", "Expected close"), None)), "opportunities")
+            ("expected_close", QT_TRANSLATE_NOOP("RecordTable", "Expected close"), calendar_date)), "opportunities")
         self.orders = RecordTable(ctx, "sales_order", (
-            ("order_date", QT_TRANSLATE_NOOP("RecordTable", "Date"), None),
-            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), choice),
-            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice),
+            ("order_date", QT_TRANSLATE_NOOP("RecordTable", "Date"), calendar_date),
+            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), labelled("sales_order", "kind")),
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), labelled("sales_order", "status")),
             ("erp_number", QT_TRANSLATE_NOOP("RecordTable", "ERP number"), None),
             ("erp_state", QT_TRANSLATE_NOOP("RecordTable", "ERP status"), None),
             ("total", QT_TRANSLATE_NOOP("RecordTable", "Total"), money)), "orders")
         self.jobs = RecordTable(ctx, "service_job", (
             ("scheduled_start", QT_TRANSLATE_NOOP("RecordTable", "Scheduled"), when),
             ("title", QT_TRANSLATE_NOOP("RecordTable", "Title"), None),
-            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice),
-            ("priority", QT_TRANSLATE_NOOP("RecordTable", "Priority"), choice),
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), labelled("service_job", "status")),
+            ("priority", QT_TRANSLATE_NOOP("RecordTable", "Priority"), labelled("service_job", "priority")),
             ("technician_name", QT_TRANSLATE_NOOP("RecordTable", "Technician"), None)), "jobs")
         self.visits = RecordTable(ctx, "visit", (
             ("planned_start", QT_TRANSLATE_NOOP("RecordTable", "Planned"), when),
-            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice),
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), labelled("visit", "status")),
             ("objective", QT_TRANSLATE_NOOP("RecordTable", "Objective"), None),
             ("owner_name", QT_TRANSLATE_NOOP("RecordTable", "By"), None)), "visits")
         self._tab_titles = []
@@ -167,7 +174,7 @@ class AccountView(QWidget):
         self.name.setText(f"<h2>{escape(a['name'] or '')}</h2>")
         place = ", ".join(p for p in (a.get("street"), a.get("postal_code"), a.get("city"),
                                       a.get("country")) if p)
-        facts = [choice(a.get("type")).capitalize(), a.get("industry") or "", place,
+        facts = [value_label("account", "type", a.get("type")), a.get("industry") or "", place,
                  a.get("phone") or "", a.get("email") or "", a.get("territory_name") or ""]
         self.details.setText(" · ".join(f for f in facts if f))
         erp = data["erp"]

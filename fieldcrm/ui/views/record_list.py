@@ -15,6 +15,7 @@ from fieldcrm.services.views import list_head, list_ids, rows_by_id
 from fieldcrm.storage.registry import fields_of
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import ENTITY_UI
+from fieldcrm.ui.labels import value_label
 from fieldcrm.ui.lazy_table import LazyTableModel, ListQuery, configure_view
 from fieldcrm.ui.prefs import save_filter, saved_filters
 from fieldcrm.ui.text import counted
@@ -46,21 +47,21 @@ class RecordListView(QWidget):
         self.setObjectName(f"list-{entity}")
 
         self.filter_box = QLineEdit(placeholderText=self.tr("Filter %1…").replace(
-            "%1", self.ui.title_plural().lower()))
+            "%1", self.ui.in_sentence_plural()))
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.setObjectName("filter")
         self.quick = QComboBox(objectName="quick-filter")
         self.quick.addItem(self.tr("All"), None)
         if self.ui.quick_filter:
             for value in fields_of(entity)[self.ui.quick_filter].choices or ():
-                self.quick.addItem(value.replace("_", " ").capitalize(), value)
+                self.quick.addItem(value_label(entity, self.ui.quick_filter, value), value)
         self.quick.setVisible(bool(self.ui.quick_filter))
         self.open_only = QCheckBox(self.tr("Open only"), objectName="open-only")
         self.open_only.setVisible(entity in HAS_OPEN_FILTER)
         self.saved = QComboBox(objectName="saved-filters")
         self.saved.setMinimumContentsLength(14)
         self.save_button = QPushButton(self.tr("Save filter…"), objectName="save-filter")
-        self.new_button = QPushButton(self.tr("New %1").replace("%1", self.ui.title().lower()),
+        self.new_button = QPushButton(self.tr("New %1").replace("%1", self.ui.in_sentence()),
                                       objectName="new-record")
         self.count = QLabel(objectName="count")
 

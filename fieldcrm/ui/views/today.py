@@ -10,14 +10,12 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from fieldcrm.services.view_today import plan_of_day
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.entities import choice, entity_title, when
+from fieldcrm.ui.entities import entity_title
+from fieldcrm.ui.formats import LONG_DAY, day_text, hour, when
+from fieldcrm.ui.labels import labelled
 from fieldcrm.ui.views.account_360 import RecordTable
 
 WATCHED = Change.VISITS | Change.JOBS | Change.ACTIVITIES | Change.SYNC
-
-
-def _hour(value) -> str:
-    return when(value)[11:] if value else ""
 
 
 def _kind(entity: str) -> str:
@@ -31,18 +29,19 @@ class TodayView(QWidget):
         self.setObjectName("today")
         self.heading = QLabel(objectName="today-heading")
         self.visits = RecordTable(ctx, "visit", (
-            ("planned_start", QT_TRANSLATE_NOOP("RecordTable", "Time"), _hour),
+            ("planned_start", QT_TRANSLATE_NOOP("RecordTable", "Time"), hour),
             ("account_name", QT_TRANSLATE_NOOP("RecordTable", "Account"), None),
             ("objective", QT_TRANSLATE_NOOP("RecordTable", "Objective"), None),
-            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice)), "today-visits")
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), labelled("visit", "status"))), "today-visits")
         self.jobs = RecordTable(ctx, "service_job", (
-            ("scheduled_start", QT_TRANSLATE_NOOP("RecordTable", "Time"), _hour),
+            ("scheduled_start", QT_TRANSLATE_NOOP("RecordTable", "Time"), hour),
             ("account_name", QT_TRANSLATE_NOOP("RecordTable", "Account"), None),
             ("title", QT_TRANSLATE_NOOP("RecordTable", "Job"), None),
-            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), choice)), "today-jobs")
+            ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), labelled("service_job", "status"))),
+            "today-jobs")
         self.tasks = RecordTable(ctx, "activity", (
-            ("due_at", QT_TRANSLATE_NOOP("RecordTable", "Due"), _hour),
-            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), choice),
+            ("due_at", QT_TRANSLATE_NOOP("RecordTable", "Due"), hour),
+            ("kind", QT_TRANSLATE_NOOP("RecordTable", "Kind"), labelled("activity", "kind")),
             ("subject", QT_TRANSLATE_NOOP("RecordTable", "Subject"), None),
             ("account_name", QT_TRANSLATE_NOOP("RecordTable", "Account"), None)), "today-tasks")
         self.overdue = RecordTable(ctx, "activity", (
@@ -76,7 +75,7 @@ class TodayView(QWidget):
 
     def _show(self, plan: dict) -> None:
         day = dt.date.fromisoformat(plan["day"])
-        self.heading.setText(f"<h2>{self.tr('Today')} — {day.strftime('%A %d %B %Y')}</h2>")
+        self.heading.setText("<h2>{}</h2>".format(self.tr("Today — {day}").format(day=day_text(day, LONG_DAY))))
         for row in plan["overdue"]:
             row["label"] = row.get("objective") or row.get("title") or row.get("subject") or ""
             row["since"] = row.get("planned_start") or row.get("scheduled_start") or row.get("due_at")
