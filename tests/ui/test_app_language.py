@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from fieldcrm.ui.app import close_context, make_context
 from fieldcrm.ui.language import install_translators, translations_dir
@@ -165,6 +165,8 @@ def test_german_form_offers_choice_labels_and_keeps_the_stored_value(open_in, qt
     combo = form.editors["type"].widget
     labels = {combo.itemText(i): combo.itemData(i) for i in range(combo.count())}
     assert labels["Kunde"] == "customer" and labels["Interessent"] == "prospect"
+    shown = {label.text() for label in form.findChildren(QLabel)}
+    assert {"Name *", "Art", "PLZ", "Straße", "Branche"} <= shown
     combo.setCurrentIndex(combo.findText("Partner"))
     assert form.editors["type"].value() == "partner"
     form.done(0)

@@ -21,16 +21,11 @@ from fieldcrm.storage.registry import entity_class, fields_of
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import entity_noun
+from fieldcrm.ui.forms.field_names import field_label
 from fieldcrm.ui.forms.fields import FieldEditor, LinkEditor, make_editor
 from fieldcrm.ui.labels import value_label
 
 ERROR_STYLE = "color: #b3261e;"
-
-
-def field_label(name: str) -> str:
-    text = name.removesuffix("_id").replace("_", " ")
-    text = text[:1].upper() + text[1:]
-    return text.replace("Erp ", "ERP ").replace(" erp ", " ERP ")
 
 
 class RecordForm(QDialog):
@@ -72,7 +67,7 @@ class RecordForm(QDialog):
             box.setSpacing(2)
             box.addWidget(editor.widget)
             box.addWidget(error)
-            form.addRow(self.tr(label), box)
+            form.addRow(label, box)
             self.editors[name], self.errors[name] = editor, error
         self.general_error = QLabel(objectName="error-general", wordWrap=True)
         self.general_error.setStyleSheet(ERROR_STYLE)
