@@ -76,7 +76,7 @@ def test_due_visits_accepted_optimised_pinned_and_reoptimised(qtbot, runner, rep
     view = open_view(qtbot, runner, replica)
     assert view.plan.due.count() == 6 and "No visit plan" in view.plan.status.text()
     click(qtbot, view, view.plan.accept_button)
-    assert view.plan.due.count() == 0 and "draft" in view.plan.status.text()
+    assert view.plan.due.count() == 0 and "Draft" in view.plan.status.text()
     assert [e.account_id for e in visits(view)] == list(PLACES)  # as accepted, zig-zagging
     click(qtbot, view, view.optimise_button)
     kms = [PLACES[e.account_id] for e in visits(view)]
@@ -143,7 +143,7 @@ def test_plan_submitted_by_the_rep_and_approved_by_the_manager(qtbot, runner, re
     view = open_view(qtbot, runner, replica)
     click(qtbot, view, view.plan.accept_button)
     click(qtbot, view, view.plan.submit_button)
-    assert "submitted" in view.plan.status.text()
+    assert "Submitted" in view.plan.status.text()
     manager = open_view(qtbot, runner, replica, user="mgr", role="manager")
     manager.side.setCurrentWidget(manager.plan)
     assert manager.plan.decide.isVisible() and "Ann" in manager.plan.waiting.item(0).text()

@@ -18,6 +18,7 @@ from fieldcrm.services.visit_plans import (
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.formats import DAY_MONTH, calendar_date, day_text
+from fieldcrm.ui.labels import value_label
 from fieldcrm.ui.runner import Op
 from fieldcrm.ui.text import counted
 
@@ -84,7 +85,7 @@ class PlanPanel(QWidget):
         if self.plan is None:
             self.status.setText(self.tr("No visit plan for {week} yet.").format(week=week))
         else:
-            text = self.tr("Plan for {week}: {status}").format(week=week, status=self.plan["status"])
+            text = self.tr("Plan for {week}: {status}").format(week=week, status=value_label("visit_plan", "status", self.plan["status"]))
             if self.plan.get("manager_comment"):
                 text += "\n" + self.tr("Manager: {comment}").format(comment=self.plan["manager_comment"])
             self.status.setText(text)
