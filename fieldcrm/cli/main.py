@@ -23,9 +23,9 @@ class _Parser(argparse.ArgumentParser):
 
 # Each command module adds its sub-commands: register(subparsers) -> None.
 def _command_modules():
-    from fieldcrm.cli import records, status
+    from fieldcrm.cli import attachments, records, status
 
-    modules = [records, status]
+    modules = [records, attachments, status]
     for optional in ("fieldcrm.cli.sync", "fieldcrm.cli.app", "fieldcrm.cli.selftest"):
         try:
             modules.append(__import__(optional, fromlist=["register"]))

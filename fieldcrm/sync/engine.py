@@ -21,9 +21,11 @@ from typing import Any, Callable, Optional
 
 import orjson
 
+from fieldcrm.storage.blobs import BlobStore
 from fieldcrm.storage.registry import ENTITIES
 from fieldcrm.storage.types import format_timestamp, utcnow
 from fieldcrm.sync.apply import ReplicaWriter
+from fieldcrm.sync.blobs import ContentSync
 from fieldcrm.sync.outbox import PushTally, apply_results, next_batch, push_request
 from fieldcrm.sync.transport import Cancelled, ServerFault, SyncError, Transport
 from fieldcrm.sync.wire import DEFAULT_PAGE_ROWS, PROTOCOL_VERSION
@@ -133,6 +135,9 @@ class SyncEngine:
         self.page_rows = min(page_rows, DEFAULT_PAGE_ROWS * 2)
         self._progress = progress or (lambda p: None)
         self.cancel = cancel or CancelToken()
+        # Attachment content lives beside the replica, in the profile folder.
+        self.content = ContentSync(transport, BlobStore(Path(replica_path).parent), self.writer,
+                                   lambda: self.cancel.cancelled)
 
     def close(self) -> None:
         self.writer.close()
@@ -159,6 +164,7 @@ class SyncEngine:
                 summary.refetched = refetched
                 summary.pulled_rows += pulled
                 summary.removed_rows += removed
+            self.content.fetch_own_jobs(self.writer.get_state("user_id"))
             with self.writer.transaction():
                 self.writer.set_state("last_sync_at", format_timestamp(utcnow()))
             self._progress(Progress("done"))
@@ -183,6 +189,7 @@ class SyncEngine:
             if not batch:
                 return tally
             self._progress(Progress("push", tally.pushed, total))
+            self.content.upload_for(batch)
             response = self.transport.push(push_request(self.client_id, batch))
             answered = {r.get("mutation_id") for r in response.get("results", [])}
             if any(m["mutation_id"] not in answered for m in batch):

@@ -4,7 +4,8 @@ Every call goes through one ``requests.Session`` with connect/read timeouts,
 TLS verification (the site's CA bundle when IT configured one), the site's
 proxy, and gzip asked for when the server is across a network (the site's
 ``compression`` setting). Calls that are safe to repeat (push is idempotent by
-mutation id; pull, verify and health only read) are retried with exponential
+mutation id; pull, verify and health only read; an attachment's upload
+pieces are answered with where the server stands) are retried with exponential
 backoff and jitter when the connection fails, the response is cut off, or the
 server is busy (429/502/503/504). Protocol answers become exceptions a person
 can act on: :class:`ServerUnreachable`, :class:`SignInNeeded`,
@@ -16,7 +17,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 from urllib.parse import urlsplit
 
 import orjson
@@ -43,9 +44,10 @@ class SignInNeeded(SyncError):
 class RequestRejected(SyncError):
     """The server refused the request (4xx) and said why."""
 
-    def __init__(self, status: int, detail: str):
+    def __init__(self, status: int, detail: str, body: Optional[dict[str, Any]] = None):
         super().__init__(f"the server refused the request ({status}): {detail}")
         self.status, self.detail = status, detail
+        self.body = body or {}  # the answer's JSON object, when it was one
 
 
 class UpgradeNeeded(SyncError):
@@ -85,6 +87,16 @@ def _detail(response: requests.Response) -> str:
             return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
         return str(detail)
     return str(body)[:300]
+
+
+def _json_answer(response: requests.Response) -> dict[str, Any]:
+    """The answer's JSON object; an empty or cut body is not an answer (JSONDecodeError)."""
+    if response.status_code == 204:
+        return {}
+    answer = orjson.loads(response.content)
+    if not isinstance(answer, dict):
+        raise orjson.JSONDecodeError("not a JSON object", "", 0)
+    return answer
 
 
 def wants_gzip(server_url: str, compression: str) -> bool:
@@ -177,25 +189,73 @@ class Transport:
     def verify(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/api/v1/sync/verify", body)
 
+    # -- attachment content (docs/sync-protocol.md, "Attachment content") ---
+    def blob_status(self, sha256: str) -> dict[str, Any]:
+        """How much of this content the server holds: size, received, complete."""
+        return self._call("GET", f"/api/v1/blobs/{sha256}/status", None)
+
+    def put_blob_chunk(self, sha256: str, offset: int, size: int, chunk: bytes) -> dict[str, Any]:
+        """One piece of an upload at ``offset`` of ``size`` bytes; the status after it.
+
+        Safe to retry: a piece the server already stored is answered 409 with
+        the server's ``received`` (``RequestRejected.body``), to resume from.
+        """
+        return self._call("PUT", f"/api/v1/blobs/{sha256}?offset={int(offset)}&size={int(size)}", None,
+                          raw=chunk)
+
+    def blob_chunks(self, sha256: str, chunk_bytes: int = 256 * 1024) -> Iterator[bytes]:
+        """The content as it arrives, never all of it in memory.
+
+        Starting the download is retried like any read; a download cut in the
+        middle raises ``ServerUnreachable`` (the caller starts again later).
+        """
+        response = self._exchange("GET", f"/api/v1/blobs/{sha256}", None, None, retries=True, auth=True,
+                                  stream=True, read=lambda r: r, accept="application/octet-stream")
+        with response:
+            try:
+                yield from response.iter_content(chunk_bytes)
+            except requests.RequestException as exc:
+                raise ServerUnreachable(
+                    f"the download from {self.base_url} was cut off ({type(exc).__name__})") from exc
+
     # -- the machinery ----------------------------------------------------
-    def _call(self, method: str, path: str, body: Any, *, retries: bool = True, auth: bool = True):
+    def _call(self, method: str, path: str, body: Any, *, retries: bool = True, auth: bool = True,
+              raw: Optional[bytes] = None):
+        """A JSON answer to a JSON body (or to ``raw`` bytes)."""
+        data, content_type = None, None
+        if body is not None:
+            data, content_type = orjson.dumps(body), "application/json"
+        elif raw is not None:
+            data, content_type = raw, "application/octet-stream"
+        return self._exchange(method, path, data, content_type, retries=retries, auth=auth,
+                              stream=False, read=_json_answer)
+
+    def _exchange(self, method: str, path: str, data: Optional[bytes], content_type: Optional[str], *,
+                  retries: bool, auth: bool, stream: bool, read: Callable[[requests.Response], Any],
+                  accept: Optional[str] = None):
+        """One call with its retries: ``read(response)`` of an answer under 400.
+
+        ``stream``: the body is left for ``read`` (a download); otherwise it is
+        read here, so a cut body counts as a failed attempt.
+        """
         headers = {}
         if auth:
             if not self.token:
                 raise SignInNeeded("sign in again: this laptop has no sign-in token for the server")
             headers["Authorization"] = f"Bearer {self.token}"
-        data = None
-        if body is not None:
-            data = orjson.dumps(body)
-            headers["Content-Type"] = "application/json"
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
         attempts = self.retry.attempts if retries else 1
         for attempt in range(1, attempts + 1):
             if self._cancelled():
                 raise Cancelled("sync cancelled")
             try:
-                response = self.session.request(method, self.base_url + path, data=data,
-                                                headers=headers, timeout=self.timeout, **self._per_request)
-                content = response.content  # read it all here: a cut body raises here
+                response = self.session.request(method, self.base_url + path, data=data, headers=headers,
+                                                timeout=self.timeout, stream=stream, **self._per_request)
+                if not stream:
+                    response.content  # noqa: B018  (read it all here: a cut body raises here)
             except requests.exceptions.SSLError as exc:
                 raise ServerUnreachable(f"the server's certificate could not be verified: {exc}") from exc
             except requests.RequestException as exc:
@@ -207,6 +267,7 @@ class Transport:
                 continue
             status = response.status_code
             if (status in RETRY_STATUSES or status >= 500) and attempt < attempts:
+                response.close()
                 wait = self.retry.delay(attempt, self._rng)
                 after = response.headers.get("Retry-After", "")
                 if after.isdigit():
@@ -215,18 +276,16 @@ class Transport:
                 continue
             if status < 400:
                 try:
-                    if status == 204:
-                        return {}
-                    answer = orjson.loads(content)  # an empty or cut body is not an answer
-                    if not isinstance(answer, dict):
-                        raise orjson.JSONDecodeError("not a JSON object", "", 0)
-                    return answer
+                    return read(response)
                 except orjson.JSONDecodeError as exc:
                     if attempt == attempts:
                         raise ServerUnreachable("the server's answer was cut off or garbled") from exc
                     self._sleep(self.retry.delay(attempt, self._rng))
                     continue
-            self._raise_for(response, status)
+            try:
+                self._raise_for(response, status)
+            finally:
+                response.close()
         raise AssertionError("unreachable")  # the loop always returns or raises
 
     def _raise_for(self, response: requests.Response, status: int):
@@ -238,5 +297,9 @@ class Transport:
         if status in RETRY_STATUSES:
             raise ServerUnreachable(f"the server is busy or unavailable ({status}): {detail}")
         if 400 <= status < 500:
-            raise RequestRejected(status, detail)
+            try:
+                body = orjson.loads(response.content)
+            except (orjson.JSONDecodeError, requests.RequestException):
+                body = None
+            raise RequestRejected(status, detail, body if isinstance(body, dict) else None)
         raise ServerFault(f"the server failed ({status}): {detail}")

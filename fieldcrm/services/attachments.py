@@ -1,0 +1,92 @@
+"""Files attached to a service job, an account or a visit.
+
+``attach`` copies the file into the profile's content store (named by its
+sha256) and creates the ``attachment`` row through the record service, so
+the row goes through the outbox like any edit; the sync round uploads the
+content before it pushes the row (``fieldcrm.sync.blobs``). Content that is
+not on this laptop is fetched on demand with ``fetch_content``.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any, Optional
+
+from fieldcrm.services.records import NotFound, RecordService
+from fieldcrm.storage.blobs import BlobStore, ContentTooLarge
+from fieldcrm.storage.replica import Replica
+from fieldcrm.storage.validation import ValidationError
+from fieldcrm.sync.blobs import download_content
+from fieldcrm.sync.transport import Transport
+from fieldcrm.sync.wire import MAX_BLOB_BYTES
+
+# What an attachment can hang off, and the column that points at it.
+ATTACHABLE = {"service_job": "job_id", "account": "account_id", "visit": "visit_id"}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def too_large_message(name: str, size: Optional[int] = None) -> str:
+    limit = f"{MAX_BLOB_BYTES // (1024 * 1024)} MB"
+    if size is None:
+        return f"{name} is larger than {limit}, the most one attachment can be"
+    return f"{name} is {_megabytes(size)}; one attachment can be at most {limit}"
+
+
+class AttachmentService:
+    """Attach files and find their content, over one replica and its profile folder."""
+
+    def __init__(self, replica: Replica, profile_dir: Optional[Path] = None):
+        self.replica = replica
+        self.records = RecordService(replica)
+        self.store = BlobStore(Path(profile_dir) if profile_dir is not None else replica.profile_dir)
+
+    def attach(self, entity: str, row_id: str, file_path: Path, *, name: Optional[str] = None,
+               mime: Optional[str] = None) -> dict[str, Any]:
+        """Attach a copy of the file to a job, account or visit; the new attachment row."""
+        column = ATTACHABLE.get(entity)
+        if column is None:
+            raise ValidationError({"": f"files can be attached to service_job, account or visit records, "
+                                       f"not to {entity} records"}, "attachment")
+        path = Path(file_path)
+        if not path.is_file():
+            raise ValidationError({"file": f"{path} is not a file that can be read"}, "attachment")
+        size = path.stat().st_size
+        if size > MAX_BLOB_BYTES:
+            raise ValidationError({"file": too_large_message(path.name, size)}, "attachment")
+        self.records.get(entity, row_id)  # NotFound before anything is copied
+        try:
+            sha, size = self.store.add_file(path, max_bytes=MAX_BLOB_BYTES)
+        except ContentTooLarge:  # it grew while it was copied
+            raise ValidationError({"file": too_large_message(path.name)}, "attachment") from None
+        except OSError as exc:
+            raise ValidationError({"file": f"{path} cannot be read: {exc.strerror or exc}"}, "attachment") from None
+        name = name or path.name
+        mime = mime or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return self.records.create("attachment", {"sha256": sha, "name": name, "mime": mime, "size": size,
+                                                  column: row_id})
+
+    def list_for(self, entity: str, row_id: str) -> list[dict[str, Any]]:
+        """The attachments of one job, account or visit, by name."""
+        column = ATTACHABLE.get(entity)
+        if column is None:
+            return []
+        return self.records.list("attachment", {column: row_id}, order_by="name")
+
+    def content_path(self, attachment_id: str) -> Optional[Path]:
+        """The attachment's file on this laptop, or None when it has not been fetched."""
+        return self.store.path_of(self.records.get("attachment", attachment_id)["sha256"])
+
+    def fetch_content(self, attachment_id: str, transport: Transport) -> Path:
+        """The attachment's file, downloaded from the server first when it is not here.
+
+        Raises ``SyncError`` when the server cannot be reached or does not give it.
+        """
+        row = self.records.get("attachment", attachment_id)
+        return download_content(transport, self.store, row["sha256"])
+
+
+__all__ = ["ATTACHABLE", "AttachmentService", "NotFound", "too_large_message"]

@@ -1,0 +1,119 @@
+"""The laptop's attachment content: files named by their sha256.
+
+``<profile>/blobs/<sha[:2]>/<sha256>`` holds one attachment's bytes. A file
+is written under a temporary name in the same folder and renamed when it is
+complete, so a file under its final name is always whole and always has the
+hash it is named by; a crash leaves at most a ``.part`` file behind, which
+the next write of the same content replaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import BinaryIO, Iterable, Optional
+
+BLOBS_FOLDER = "blobs"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_COPY_BYTES = 1024 * 1024
+
+
+class ContentMismatch(ValueError):
+    """The bytes received do not have the sha256 they were asked for."""
+
+
+class ContentTooLarge(ValueError):
+    """A file is larger than an attachment may be."""
+
+
+def is_sha256(text: object) -> bool:
+    return isinstance(text, str) and bool(_SHA256.match(text))
+
+
+class BlobStore:
+    """Content-addressed files in one profile folder."""
+
+    def __init__(self, profile_dir: Path):
+        self.root = Path(profile_dir) / BLOBS_FOLDER
+
+    def _final(self, sha: str) -> Path:
+        if not is_sha256(sha):
+            raise ValueError(f"not a sha256: {sha!r}")
+        return self.root / sha[:2] / sha
+
+    def path_of(self, sha: str) -> Optional[Path]:
+        """The file holding this content, or None when it is not on this laptop."""
+        if not is_sha256(sha):
+            return None
+        path = self._final(sha)
+        return path if path.is_file() else None
+
+    def has(self, sha: str) -> bool:
+        return self.path_of(sha) is not None
+
+    def add_file(self, path: Path, *, max_bytes: Optional[int] = None) -> tuple[str, int]:
+        """Copy a file in: (sha256, size). Nothing is kept when it is over ``max_bytes``."""
+        with open(path, "rb") as source:
+            return self._add_stream(source, max_bytes)
+
+    def add_bytes(self, data: bytes) -> tuple[str, int]:
+        sha = hashlib.sha256(data).hexdigest()
+        if not self.has(sha):
+            self.write_verified(sha, [data])
+        return sha, len(data)
+
+    def write_verified(self, sha: str, chunks: Iterable[bytes]) -> Path:
+        """Write content expected to hash to ``sha``; a mismatch keeps nothing and raises."""
+        temp = None
+        try:
+            final = self._final(sha)
+            temp = self._temp_beside(final)
+            digest = hashlib.sha256()
+            with open(temp, "wb") as out:
+                for chunk in chunks:
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if digest.hexdigest() != sha:
+                raise ContentMismatch("the file received does not match its sha256")
+            os.replace(temp, final)
+        finally:
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+            close = getattr(chunks, "close", None)  # a generator over a network response
+            if close is not None:
+                close()
+        return final
+
+    # -- the machinery ------------------------------------------------------
+    def _temp_beside(self, final: Path) -> Path:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        return final.with_name(f"{final.name}.{uuid.uuid4().hex[:8]}.part")
+
+    def _add_stream(self, source: BinaryIO, max_bytes: Optional[int]) -> tuple[str, int]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        temp = self.root / f"incoming.{uuid.uuid4().hex[:8]}.part"
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with open(temp, "wb") as out:
+                while chunk := source.read(_COPY_BYTES):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise ContentTooLarge(f"the file is larger than {max_bytes} bytes")
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            final = self._final(sha)
+            if not final.is_file():
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(temp, final)
+        finally:
+            temp.unlink(missing_ok=True)
+        return sha, size
