@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fieldcrm import __version__
-from fieldcrm.server.api.routes import admin, auth, health, records, sync
+from fieldcrm.server.api.routes import admin, auth, blobs, health, records, sync
 from fieldcrm.server.db import Database
 from fieldcrm.server.settings import ServerSettings
 
@@ -121,7 +121,7 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
 
-    for module in (health, auth, sync, records, admin):
+    for module in (health, auth, sync, blobs, records, admin):
         app.include_router(module.router)
 
     @app.exception_handler(RequestValidationError)

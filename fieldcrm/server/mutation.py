@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fieldcrm.server.blobs import NOT_UPLOADED, is_complete, is_sha256
 from fieldcrm.server.distribution import BatchPlacement, Placement, place_changed
 from fieldcrm.server.erp.jobs import queue_erp_work
 from fieldcrm.server.merge import three_way
@@ -77,6 +78,7 @@ class MutationApplier:
         if "id" in changes and changes.pop("id") != m.row_id:
             raise Rejected("id: does not match the record being changed")
         self.cls, self.changes = cls, changes
+        self._check_content()
         moves_technicians = m.entity == "service_job"  # may change who works on an account
         if moves_technicians and isinstance(self.placement, BatchPlacement):
             self.placement.forget()
@@ -89,6 +91,13 @@ class MutationApplier:
         return result
 
     # -- checks ------------------------------------------------------------
+    def _check_content(self) -> None:
+        """An attachment names content the server holds in full (the laptop uploads it first)."""
+        sha256 = self.changes.get("sha256")
+        if self.m.entity == "attachment" and self.m.op != "delete" and is_sha256(sha256) \
+                and not is_complete(self.s, sha256):
+            raise Rejected(NOT_UPLOADED)
+
     def _validate(self, creating: bool, current: Optional[dict] = None) -> dict[str, Any]:
         try:
             return validate_changes(self.cls, self.changes, creating=creating, current=current)

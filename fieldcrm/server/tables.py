@@ -13,6 +13,9 @@
 - ``applied_mutation``: every push mutation's result, for idempotent retries.
 - ``conflict``: both sides of every clash, for the people involved.
 - ``tombstone``: deleted rows (their last values), the server's soft delete.
+- ``blob``, ``blob_chunk``, ``blob_uploader``: attachment content by sha256,
+  uploaded in chunks (resumable) and kept in the database so every server
+  process serves it; who sent it, so the sender may read it back.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import BigInteger, Index, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from fieldcrm.storage.base import NAMING_CONVENTION
@@ -136,3 +139,35 @@ class Tombstone(ServerBase):
     deleted_by: Mapped[Optional[str]] = mapped_column(String(36))
     row: Mapped[str] = mapped_column(Text)  # the last values as JSON
     buckets: Mapped[str] = mapped_column(Text)  # the buckets that held it, as JSON
+
+
+class Blob(ServerBase):
+    """One attachment's content: complete, or an upload under way (``received`` of ``size`` bytes)."""
+
+    __tablename__ = "blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    completed_at: Mapped[Optional[dt.datetime]] = mapped_column(Timestamp)
+
+
+class BlobChunk(ServerBase):
+    """The bytes of a blob from ``offset`` on, as one upload request sent them."""
+
+    __tablename__ = "blob_chunk"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BlobUploader(ServerBase):
+    """A user who sent part of a blob's content."""
+
+    __tablename__ = "blob_uploader"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
