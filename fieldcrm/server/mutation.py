@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldcrm.server.blobs import NOT_UPLOADED, is_complete, is_sha256
-from fieldcrm.server.distribution import BatchPlacement, Placement, place_changed
+from fieldcrm.server.distribution import BatchPlacement, Placement, place_changed, territory_bucket
 from fieldcrm.server.erp.jobs import queue_erp_work
 from fieldcrm.server.merge import three_way
 from fieldcrm.server.oplog import OpLog
@@ -125,14 +125,23 @@ class MutationApplier:
         if owner != self.caller.id and not manages(self.s, self.caller.id, owner):
             raise Rejected("owner_id: you can only plan and record work for yourself or your team")
 
-    def _check_targets(self, targets: set[str], current: set[str]) -> None:
-        """The row must stay in the caller's scope and enter no foreign territory."""
+    def _check_targets(self, row: Entity, targets: set[str], current: set[str]) -> None:
+        """The row must stay in the caller's scope and be put in no foreign territory.
+
+        Only a row that carries its own territory (an account) can be put in
+        one: a foreign territory the caller names is refused. A child row
+        (a job's photo, an account's activity) lands in its parent's buckets,
+        and the parent is one the caller can see (``_check_links``), so a
+        technician's photo on their own job may reach the job's territory.
+        """
         if self.caller.is_admin:
             return
         subs = self.caller.subscriptions
-        foreign = sorted(b for b in targets - current if b.startswith("territory:") and b not in subs)
-        if foreign:
-            raise Rejected("territory_id: not one of your territories")
+        own = getattr(row, "territory_id", None)
+        if own is not None:
+            bucket = territory_bucket(own)
+            if bucket not in subs and bucket not in current:
+                raise Rejected("territory_id: not one of your territories")
         if not targets & subs:
             raise Rejected(f"this {self.m.entity.replace('_', ' ')} would leave your territories")
 
@@ -228,7 +237,7 @@ class MutationApplier:
         self.s.add(row)
         self.s.flush()
         targets = self.placement.buckets_of_row(row)
-        self._check_targets(targets, set())
+        self._check_targets(row, targets, set())
         if tomb is not None:
             self.s.delete(tomb)
         place_changed(self.s, self.oplog, row, old=None, targets=targets)
@@ -259,7 +268,7 @@ class MutationApplier:
             if self.isolated:
                 self.s.flush()
             targets = self.placement.buckets_of_row(row)
-            self._check_targets(targets, held)
+            self._check_targets(row, targets, held)
             place_changed(self.s, self.oplog, row, old=old, targets=targets)
         if outcome.clashes:
             return self._conflict("field", outcome.clashes, row, server_user, row.version)

@@ -86,3 +86,31 @@ def test_only_the_owners_manager_approves_a_visit_plan(server, org):
     assert approved["status"] == "applied"
     row = rep.get(f"/api/v1/records/visit_plan/{plan}").json()
     assert row["status"] == "approved" and row["decided_by"] == org.users["manager1"]
+
+
+def test_a_technician_records_work_on_their_own_job_in_another_territory(server, org):
+    """tech1 holds no territory; the job's account is in NORTH. Time, checklist and
+    photo rows on the job land in the job's buckets; nothing else opens up."""
+    tech = login(server.url, "tech1", org.passwords["tech1"])
+    job, north_a = org.jobs["north_a"], org.accounts["north_a"]
+    entry, item = str(uuid.uuid4()), str(uuid.uuid4())
+    results = tech.push([
+        mutation("job_time_entry", entry, "create", {
+            "job_id": job, "technician_id": org.users["tech1"], "started_at": "2026-11-30T08:00:00Z",
+            "ended_at": "2026-11-30T09:30:00Z"}),
+        mutation("job_checklist_item", item, "create", {"job_id": job, "label": "Check the seals"}),
+        mutation("job_checklist_item", str(uuid.uuid4()), "create",
+                 {"job_id": str(uuid.uuid4()), "label": "Not my job"}),
+        mutation("account", north_a, "update", {"territory_id": org.territories["WEST"]},
+                 base={"territory_id": org.territories["NORTH"]}, base_version=1),
+    ]).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected", "rejected"], results
+    assert results[2]["message"] == "job_id: no such service job"
+    assert results[3]["message"] == "territory_id: not one of your territories"
+
+    # The rep of the account's territory sees the technician's work; another rep does not.
+    north = Replica(login(server.url, "rep_north", org.passwords["rep_north"])).sync()
+    south = Replica(login(server.url, "rep_south", org.passwords["rep_south"])).sync()
+    assert north.ids("job_time_entry") == {entry} and item in north.ids("job_checklist_item")
+    assert south.ids("job_time_entry") == set() and item not in south.ids("job_checklist_item")
+    assert north.rows["account"][north_a]["territory_id"] == org.territories["NORTH"]
