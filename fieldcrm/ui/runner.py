@@ -312,6 +312,10 @@ class TaskRunner(QObject):
         self._running.pop(handle.id, None)
         self._hide_feedback(handle)
         op = handle.op
+        if ok and handle.token.cancelled:
+            # Finished before the cancel but delivered after it: the owner has
+            # moved on (e.g. a list re-queried its ids), so the result is stale.
+            ok, outcome = False, Cancelled()
         try:
             if ok:
                 if op.on_success is not None:

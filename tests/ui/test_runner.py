@@ -147,6 +147,24 @@ def test_cancelled_op_that_has_not_started_never_runs(qtbot, runner):
     assert errors == []  # a cancellation without a failure callback is quiet
 
 
+def test_result_that_arrives_after_cancel_is_discarded(qtbot, runner):
+    # A list asks for page 0, then re-queries its ids: the page of the old ids
+    # may already be on its way to the GUI thread when the owner cancels it.
+    finished = threading.Event()
+    outcomes = []
+
+    def fetch_page():
+        finished.set()
+        return ["old row"]
+
+    handle = Op(fetch_page).success(outcomes.append).failure(outcomes.append).run(runner)
+    assert finished.wait(5)
+    time.sleep(0.05)  # the result is queued for the GUI thread, not yet delivered
+    handle.cancel()
+    wait_idle(qtbot, runner)
+    assert len(outcomes) == 1 and isinstance(outcomes[0], Cancelled)
+
+
 def test_progress_reports_reach_the_progress_callback(qtbot, runner):
     def sync_accounts(progress):
         for done in range(1, 4):
