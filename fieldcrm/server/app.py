@@ -11,6 +11,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -141,8 +142,13 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
     app.add_middleware(AccessLog)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     # Only for laptops that ask (Accept-Encoding: gzip — those across a real
-    # network); level 1: most of the size gain for little CPU.
-    app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=1)
+    # network); level 1: most of the size gain for little CPU. Attachment
+    # content (octet-stream) is mostly photos, already compressed: it goes
+    # as it is, with its Content-Length, so a download shows its progress.
+    app.add_middleware(
+        GZipMiddleware, minimum_size=4096, compresslevel=1,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/octet-stream"),
+    )
     return app
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import datetime as dt
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -149,6 +150,22 @@ def _receive(session: Session, caller: Caller, sha256: str, offset: int, size: i
         return UploadState.of(sha256, None), True
     blob.complete, blob.completed_at = True, utcnow()
     return UploadState.of(sha256, blob), False
+
+
+def drop_unfinished(session: Session, started_before: dt.datetime) -> int:
+    """Drop uploads begun before ``started_before`` and never finished.
+
+    A laptop that comes back later to one of them is told the server has 0
+    bytes (409 on its next chunk, or the status) and sends the file again
+    from its own copy: nothing is lost, only the space is freed.
+    """
+    stale = session.execute(
+        select(Blob.sha256).where(Blob.complete.is_(False), Blob.started_at < started_before)
+        .with_for_update()
+    ).scalars().all()
+    for table in (BlobChunk, BlobUploader, Blob):
+        session.execute(delete(table).where(table.sha256.in_(stale)))
+    return len(stale)
 
 
 def _digest(session: Session, sha256: str) -> str:

@@ -23,7 +23,7 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from fieldcrm.server import admin
+from fieldcrm.server import admin, blobs
 from fieldcrm.server.db import Database
 from fieldcrm.server.erp import cli as erp_cli
 from fieldcrm.server.migrate import current_revision, head_revision, upgrade
@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     d_revoke.add_argument("username")
     d_revoke.add_argument("--device", metavar="ID")
 
-    comp = sub.add_parser("compact", help="drop old REMOVE ops from the op log")
+    comp = sub.add_parser("compact", help="drop old REMOVE ops from the op log and uploads never finished")
     comp.add_argument("--older-than", type=float, default=None, metavar="DAYS")
     erp_cli.register(sub)
     return p
@@ -175,8 +175,11 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
         elif args.command == "compact":
             days = settings.compaction_days if args.older_than is None else args.older_than
             with db.write() as session:
-                removed = compact(session, utcnow() - dt.timedelta(days=days))
+                cutoff = utcnow() - dt.timedelta(days=days)
+                removed = compact(session, cutoff)
+                dropped = blobs.drop_unfinished(session, cutoff)
             print(f"{removed} old REMOVE op(s) compacted")
+            print(f"{dropped} unfinished upload(s) dropped")
         return 0
     finally:
         db.dispose()
