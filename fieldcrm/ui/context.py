@@ -44,6 +44,7 @@ class AppContext:
     navigator: Navigator = field(default_factory=Navigator)
     site: Any = None  # fieldcrm.config.Settings, when loaded
     edits: Any = None  # fieldcrm.ui.edits.EditHistory, set by the app
+    sync: Any = None  # fieldcrm.ui.sync_controller.SyncController, set by the window
     closed: bool = False  # set when the app shuts down: late timers start nothing
 
     @property
@@ -59,13 +60,18 @@ class AppContext:
         done: Optional[Callable[[Any], None]] = None,
         failed: Optional[Callable[[BaseException], None]] = None,
         label: str = "",
+        owner: Optional[QObject] = None,
     ):
         """Run ``fn(replica, *args)`` on the replica thread; ``done(result)`` after.
 
-        Once the app is closing, nothing new starts (returns None)."""
+        With ``owner`` (the widget the callbacks update), they are dropped if
+        it is deleted first. Once the app is closing, nothing new starts
+        (returns None)."""
         if self.closed:
             return None
         op = Op(fn, self.replica, *args, label=label)
+        if owner is not None:
+            op.owned_by(owner)
         if done is not None:
             op.success(done)
         if failed is not None:

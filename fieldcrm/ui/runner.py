@@ -39,6 +39,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QGuiApplication
+import shiboken6
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class Op:
         self.on_success: Callable[[Any], None] | None = None
         self.on_failure: Callable[[BaseException], None] | None = None
         self.on_progress: Callable[[Progress], None] | None = None
+        self.owner: QObject | None = None
 
     def success(self, callback: Callable[[Any], None]) -> Op:
         """Call ``callback(result)`` on the GUI thread when ``fn`` returns."""
@@ -134,6 +136,12 @@ class Op:
     def progress(self, callback: Callable[[Progress], None]) -> Op:
         """Call ``callback(Progress)`` on the GUI thread as ``fn`` reports."""
         self.on_progress = callback
+        return self
+
+    def owned_by(self, owner: QObject) -> Op:
+        """Drop the callbacks if ``owner`` (the widget they update) is deleted
+        before the op ends, e.g. a form closed while its data was read."""
+        self.owner = owner
         return self
 
     def in_background(self) -> Op:
@@ -312,6 +320,9 @@ class TaskRunner(QObject):
         self._running.pop(handle.id, None)
         self._hide_feedback(handle)
         op = handle.op
+        if op.owner is not None and not shiboken6.isValid(op.owner):
+            self.op_finished.emit(handle)
+            return  # the widget it was for is gone
         if ok and handle.token.cancelled:
             # Finished before the cancel but delivered after it: the owner has
             # moved on (e.g. a list re-queried its ids), so the result is stale.

@@ -6,6 +6,8 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+import shiboken6
 
 from fieldcrm.ui.runner import Cancelled, CancelToken, Op, Progress, TaskRunner
 
@@ -163,6 +165,23 @@ def test_result_that_arrives_after_cancel_is_discarded(qtbot, runner):
     handle.cancel()
     wait_idle(qtbot, runner)
     assert len(outcomes) == 1 and isinstance(outcomes[0], Cancelled)
+
+
+def test_callbacks_of_an_op_whose_widget_was_deleted_are_dropped(qtbot, runner):
+    # A form closed while its record is still being read: its widgets are gone
+    # when the result arrives, and updating them would raise on the GUI thread.
+    release = threading.Event()
+    form = QWidget()
+    outcomes, errors = [], []
+    runner.error.connect(lambda exc, handle: errors.append(exc))
+    Op(lambda: release.wait(5) and "row").owned_by(form).success(
+        lambda row: outcomes.append(form.windowTitle())).run(runner)
+    Op(lambda: "other").success(outcomes.append).run(runner)
+    form.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(form), timeout=5000)
+    release.set()
+    wait_idle(qtbot, runner)
+    assert outcomes == ["other"] and errors == []
 
 
 def test_progress_reports_reach_the_progress_callback(qtbot, runner):
