@@ -28,20 +28,13 @@ def _attach(args) -> int:
 def _download(args, service, attachment_id: str) -> Path:
     """The attachment's content from the server, with this laptop's sign-in."""
     from fieldcrm.cli.sync import _service
-    from fieldcrm.sync.transport import SignInNeeded, SyncError, Transport
+    from fieldcrm.sync.transport import SignInNeeded, SyncError
 
     if not service.replica.get_state("username"):  # before the keyring is opened for nothing
         raise CliError("fieldcrm: the file is not on this laptop and nobody is signed in: "
                        "run `fieldcrm login` first", EXIT_SIGN_IN)
-    sync = _service(args, service.replica)
-    account = sync.account()
-    token = sync.credentials.load_token(account.server_url, account.username)
-    if sync.settings is not None:
-        transport = Transport.from_settings(account.server_url, sync.settings, token=token)
-    else:
-        transport = Transport(account.server_url, token=token)
     try:
-        return service.fetch_content(attachment_id, transport)
+        return _service(args, service.replica).fetch_attachment(attachment_id)
     except SignInNeeded as exc:
         raise CliError(f"fieldcrm: {exc}", EXIT_SIGN_IN) from None
     except SyncError as exc:
@@ -49,8 +42,6 @@ def _download(args, service, attachment_id: str) -> Path:
 
         code = EXIT_UNREACHABLE if error_kind(exc) == "unreachable" else 1
         raise CliError(f"fieldcrm: the file could not be downloaded: {exc}", code) from None
-    finally:
-        transport.close()
 
 
 def _get(args) -> int:

@@ -10,6 +10,9 @@ not on this laptop is fetched on demand with ``fetch_content``.
 from __future__ import annotations
 
 import mimetypes
+import os
+import re
+import shutil
 from pathlib import Path
 from typing import Any, Optional
 
@@ -23,6 +26,19 @@ from fieldcrm.sync.wire import MAX_BLOB_BYTES
 
 # What an attachment can hang off, and the column that points at it.
 ATTACHABLE = {"service_job": "job_id", "account": "account_id", "visit": "visit_id"}
+
+
+# Beside the content store in the profile: copies under their own names, to open.
+OPENED_FOLDER = "opened"
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+
+
+def _safe_name(name: str) -> str:
+    """A file name that stays in its folder on every desktop: no separators,
+    no characters Windows refuses, never empty, "." or ".."."""
+    last = re.split(r"[/\\]", name)[-1]
+    cleaned = _UNSAFE.sub("_", last).strip(" .")
+    return cleaned[:120] or "file"
 
 
 def _megabytes(size: int) -> str:
@@ -79,6 +95,25 @@ class AttachmentService:
     def content_path(self, attachment_id: str) -> Optional[Path]:
         """The attachment's file on this laptop, or None when it has not been fetched."""
         return self.store.path_of(self.records.get("attachment", attachment_id)["sha256"])
+
+    def named_copy(self, attachment_id: str) -> Optional[Path]:
+        """A copy of the attachment's file under its own name, for a desktop
+        program to open (the content store names files by their sha256 only,
+        and a viewer is chosen by the name's extension). None when the content
+        is not on this laptop. The name comes from the row, so from the
+        network: only its last part is used, never a path."""
+        row = self.records.get("attachment", attachment_id)
+        source = self.store.path_of(row["sha256"])
+        if source is None:
+            return None
+        name = _safe_name(row.get("name") or "")
+        target = self.store.root.parent / OPENED_FOLDER / row["sha256"][:16] / name
+        if not (target.is_file() and target.stat().st_size == source.stat().st_size):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{name}.part")
+            shutil.copyfile(source, temp)
+            os.replace(temp, target)
+        return target
 
     def fetch_content(self, attachment_id: str, transport: Transport) -> Path:
         """The attachment's file, downloaded from the server first when it is not here.

@@ -317,6 +317,30 @@ class SyncService:
         return SyncScheduler(lambda: self.sync_now(progress), self.server_reachable,
                              interval=interval, debounce=debounce, on_result=on_result)
 
+    def fetch_attachment(self, attachment_id: str) -> Path:
+        """An attachment's file on this laptop, downloaded first when it is not here.
+
+        Raises ``SignInNeeded`` when nobody is signed in or the token is gone,
+        ``SyncError`` when the server cannot be reached or does not give it.
+        """
+        from fieldcrm.services.attachments import AttachmentService
+
+        attachments = AttachmentService(self.replica)
+        here = attachments.content_path(attachment_id)
+        if here is not None:
+            return here
+        account = self.account()
+        if account is None:
+            raise SignInNeeded("the file is not on this laptop and nobody is signed in: sign in first")
+        token = self.credentials.load_token(account.server_url, account.username)
+        if not token:
+            raise SignInNeeded("sign in again: no sign-in token on this laptop")
+        transport = self._transport_factory(account.server_url, token, lambda: False)
+        try:
+            return attachments.fetch_content(attachment_id, transport)
+        finally:
+            transport.close()
+
     def server_reachable(self) -> bool:
         """A cheap ``/health`` probe (no sign-in needed)."""
         account = self.account()

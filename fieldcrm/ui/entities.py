@@ -152,6 +152,7 @@ CHILD_CHANGES = {
     "job_checklist_item": Change.JOBS,
     "job_part": Change.JOBS,
     "job_time_entry": Change.JOBS,
+    "attachment": Change.ATTACHMENTS,
 }
 
 

@@ -32,7 +32,7 @@ from fieldcrm.ui.runner import Op
 #: Everything a pull can bring.
 SYNCED = (Change.ACCOUNTS | Change.CONTACTS | Change.VISIT_PLANS | Change.VISITS | Change.ACTIVITIES
           | Change.OPPORTUNITIES | Change.ORDERS | Change.JOBS | Change.PRODUCTS | Change.TERRITORIES
-          | Change.USERS | Change.PIPELINE | Change.SYNC)
+          | Change.USERS | Change.ATTACHMENTS | Change.PIPELINE | Change.SYNC)
 #: What the person can change on this laptop: any of these starts a debounced round.
 LOCAL_EDITS = SYNCED & ~Change.SYNC
 

@@ -16,6 +16,7 @@ class SyncUi(QObject):
         super().__init__(window)
         self.ctx, self.window = ctx, window
         self.controller = controller or SyncController(ctx, self)
+        ctx.sync = self.controller
         self.center = None
         bar = window.statusBar()
         actions = window.actions

@@ -291,6 +291,85 @@
     </message>
 </context>
 <context>
+    <name>AttachmentsPanel</name>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Wo</translation>
+    </message>
+    <message>
+        <source>&amp;Attach file…</source>
+        <translation>Datei &amp;anhängen…</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>Ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>on this laptop</source>
+        <translation>auf diesem Laptop</translation>
+    </message>
+    <message>
+        <source>on the server</source>
+        <translation>auf dem Server</translation>
+    </message>
+    <message>
+        <source>Attach a file</source>
+        <translation>Datei anhängen</translation>
+    </message>
+    <message>
+        <source>Attaching %1…</source>
+        <translation>%1 wird angehängt…</translation>
+    </message>
+    <message>
+        <source>%1 is attached; it is sent with the next sync.</source>
+        <translation>%1 ist angehängt und wird mit der nächsten Synchronisierung gesendet.</translation>
+    </message>
+    <message>
+        <source>%1 is on the server. Sign in to download it.</source>
+        <translation>%1 liegt auf dem Server. Melden Sie sich an, um die Datei herunterzuladen.</translation>
+    </message>
+    <message>
+        <source>Downloading %1…</source>
+        <translation>%1 wird heruntergeladen…</translation>
+    </message>
+    <message>
+        <source>%1 could not be downloaded: %2</source>
+        <translation>%1 konnte nicht heruntergeladen werden: %2</translation>
+    </message>
+    <message>
+        <source>No program on this computer opens %1. The file is at %2.</source>
+        <translation>Kein Programm auf diesem Computer öffnet %1. Die Datei liegt unter %2.</translation>
+    </message>
+    <message>
+        <source>Remove file</source>
+        <translation>Datei entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from this record? Everyone who sees the record loses it after the next sync.</source>
+        <translation>%1 von diesem Datensatz entfernen? Alle, die den Datensatz sehen, verlieren die Datei nach der nächsten Synchronisierung.</translation>
+    </message>
+    <message>
+        <source>%1 is removed.</source>
+        <translation>%1 ist entfernt.</translation>
+    </message>
+</context>
+<context>
     <name>Choices</name>
     <message>
         <source>Yes</source>

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldcrm.services.attachments import ATTACHABLE
 from fieldcrm.services.view_forms import LINES, allowed_statuses, form_fields
 from fieldcrm.services.views import LINKED_NAMES, record_with_names
 from fieldcrm.storage.registry import entity_class, fields_of
@@ -93,16 +94,23 @@ class RecordForm(QDialog):
 
             self.lines = LinesEditor(ctx, entity, row_id, self)
             layout.addWidget(self.lines, 1)
+        self.attachments = None
+        if row_id is not None and entity in ATTACHABLE:
+            from fieldcrm.ui.forms.attachments import AttachmentsPanel
+
+            self.attachments = AttachmentsPanel(ctx, entity, row_id, self)
+            layout.addWidget(self.attachments)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
-        self.resize(560, 720 if self.lines else 640)
+        self.resize(560, 720 if self.lines or self.attachments else 640)
         self._cls = cls
 
         if row_id is None:
             self._fill(dict(defaults or {}))
         else:
             self.setEnabled(False)
-            ctx.call(record_with_names, entity, row_id, done=self._loaded, failed=self._load_failed)
+            ctx.call(record_with_names, entity, row_id, done=self._loaded, failed=self._load_failed,
+                     owner=self)
 
     # -- loading ----------------------------------------------------------------
 

@@ -1,0 +1,132 @@
+"""Files on a service job, from the job's form: attach offline, sync, open on another laptop."""
+
+import os
+
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from fieldcrm.services.records import RecordService
+from fieldcrm.sync.wire import MAX_BLOB_BYTES
+from test_app_support import answer_next_question
+from test_app_sync import close_window, open_window, round_, server, sign_in  # noqa: F401  (fixture)
+
+
+class OpenedFiles(QObject):
+    """Receives the file URLs the app asks the desktop to open (Qt's own hook
+    for a URL scheme), instead of starting an image viewer on the test machine."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    @Slot(QUrl)
+    def open(self, url):
+        self.urls.append(url)
+
+
+def job_form(qtbot, win, job_id):
+    win.ctx.navigator.edit_record.emit("service_job", job_id)
+    form = win.opener.forms[-1]
+    qtbot.waitExposed(form)
+    panel = form.attachments
+    qtbot.waitUntil(lambda: panel.loaded and form.isEnabled(), timeout=5000)  # the job is read
+    return form, panel
+
+
+def where(panel, name):
+    row = panel.names().index(name)
+    return panel.table.item(row, 2).text()
+
+
+def choose(monkeypatch, path):
+    # The desktop's file dialog is native and modal: the test answers it.
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+
+def test_a_technician_attaches_photos_offline_and_a_manager_opens_them_after_sync(
+        qtbot, tmp_path, server, monkeypatch):  # noqa: F811
+    srv, org = server
+    job = org.jobs["north_a"]
+    tech = open_window(qtbot, tmp_path / "tech", debounce=600, first_retry=600, max_retry=600)
+    manager = open_window(qtbot, tmp_path / "manager", debounce=600, first_retry=600, max_retry=600)
+    opened = OpenedFiles()
+    QDesktopServices.setUrlHandler("file", opened, "open")
+    try:
+        sign_in(qtbot, tech, srv, org, "tech1")
+        sign_in(qtbot, manager, srv, org, "manager1")
+        srv.stop()
+
+        # Offline on the technician's laptop: two photos, one too large, one removed again.
+        form, panel = job_form(qtbot, tech, job)
+        assert panel.names() == []
+        photo = tmp_path / "pump-before.jpg"
+        photo.write_bytes(os.urandom(300_000))
+        choose(monkeypatch, photo)
+        panel.attach_button.click()
+        qtbot.waitUntil(lambda: panel.names() == ["pump-before.jpg"], timeout=5000)
+        assert where(panel, "pump-before.jpg") == "on this laptop"
+        assert "sent with the next sync" in panel.message.text()
+        bar = tech.statusBar()
+        qtbot.waitUntil(lambda: bar.pending_count == 1, timeout=5000)
+
+        huge = tmp_path / "video.mp4"
+        with open(huge, "wb") as f:
+            f.truncate(MAX_BLOB_BYTES + 1)
+        choose(monkeypatch, huge)
+        panel.attach_button.click()
+        qtbot.waitUntil(lambda: "at most 25 MB" in panel.message.text(), timeout=5000)
+        assert panel.message.isVisible() and panel.names() == ["pump-before.jpg"]
+
+        wrong = tmp_path / "wrong-job.jpg"
+        wrong.write_bytes(b"not this job")
+        panel.attach(str(wrong))
+        qtbot.waitUntil(lambda: len(panel.names()) == 2, timeout=5000)
+        panel.table.selectRow(panel.names().index("wrong-job.jpg"))
+        seen = []
+        answer_next_question(qtbot, QMessageBox.StandardButton.Yes, seen)
+        qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+        qtbot.waitUntil(lambda: panel.names() == ["pump-before.jpg"], timeout=5000)
+        assert "wrong-job.jpg" in seen[0]
+
+        # Opening a file that is here needs no server (Enter on the list, as a double-click).
+        panel.table.selectRow(0)
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: len(opened.urls) == 1, timeout=5000)
+        # Under its own name: the desktop picks a viewer by the extension.
+        assert opened.urls[0].fileName() == "pump-before.jpg"
+        assert open(opened.urls[0].toLocalFile(), "rb").read() == photo.read_bytes()
+
+        srv.restart()
+        summary = round_(qtbot, tech)
+        assert summary.ok, summary.error
+        qtbot.waitUntil(lambda: bar.pending_count == 0, timeout=5000)
+        form.done(0)
+
+        # The manager's laptop gets the row with the next round, the content on demand.
+        assert round_(qtbot, manager).ok
+        form, panel = job_form(qtbot, manager, job)
+        assert panel.names() == ["pump-before.jpg"]
+        assert where(panel, "pump-before.jpg") == "on the server"
+
+        srv.stop()
+        panel.table.selectRow(0)
+        before = len(opened.urls)
+        panel.open_button.click()
+        qtbot.waitUntil(lambda: "could not be downloaded" in panel.message.text(), timeout=30_000)
+        assert len(opened.urls) == before
+
+        srv.restart()
+        panel.open_button.click()
+        qtbot.waitUntil(lambda: len(opened.urls) == before + 1, timeout=30_000)
+        assert opened.urls[-1].fileName() == "pump-before.jpg"
+        assert open(opened.urls[-1].toLocalFile(), "rb").read() == photo.read_bytes()
+        qtbot.waitUntil(lambda: where(panel, "pump-before.jpg") == "on this laptop", timeout=5000)
+        assert not panel.message.isVisible()
+        records = RecordService(manager.ctx.replica)
+        assert [a["name"] for a in records.list("attachment")] == ["pump-before.jpg"]
+        form.done(0)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+        close_window(tech)
+        close_window(manager)
