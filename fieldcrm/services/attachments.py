@@ -13,6 +13,7 @@ import mimetypes
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
@@ -84,6 +85,27 @@ class AttachmentService:
         mime = mime or mimetypes.guess_type(name)[0] or "application/octet-stream"
         return self.records.create("attachment", {"sha256": sha, "name": name, "mime": mime, "size": size,
                                                   column: row_id})
+
+    def sign_job(self, job_id: str, png: bytes, signer: str) -> dict[str, Any]:
+        """Keep the customer's signature (a PNG drawn on this laptop) as an
+        attachment of the job and mark it as the job's signature; the new
+        attachment row. Works offline like any attach."""
+        signer = " ".join(signer.split())
+        errors = {}
+        if not signer:
+            errors["signer"] = "is required"
+        if not png:
+            errors["signature"] = "nothing was signed"
+        if errors:
+            raise ValidationError(errors, "attachment")
+        self.records.get("service_job", job_id)  # NotFound before anything is stored
+        sha, size = self.store.add_bytes(png)
+        row = self.records.create("attachment", {
+            "sha256": sha, "name": f"Signature {_safe_name(signer)} {date.today().isoformat()}.png",
+            "mime": "image/png", "size": size, "job_id": job_id,
+        })
+        self.records.update("service_job", job_id, {"signature_attachment_id": row["id"]})
+        return row
 
     def list_for(self, entity: str, row_id: str) -> list[dict[str, Any]]:
         """The attachments of one job, account or visit, by name."""

@@ -317,6 +317,10 @@
         <translation>&amp;Entfernen</translation>
     </message>
     <message>
+        <source>Customer &amp;signature…</source>
+        <translation>&amp;Unterschrift des Kunden…</translation>
+    </message>
+    <message>
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
@@ -329,6 +333,10 @@
         <translation>auf dem Server</translation>
     </message>
     <message>
+        <source>%1 (the customer&apos;s signature)</source>
+        <translation>%1 (Unterschrift des Kunden)</translation>
+    </message>
+    <message>
         <source>Attach a file</source>
         <translation>Datei anhängen</translation>
     </message>
@@ -339,6 +347,10 @@
     <message>
         <source>%1 is attached; it is sent with the next sync.</source>
         <translation>%1 ist angehängt und wird mit der nächsten Synchronisierung gesendet.</translation>
+    </message>
+    <message>
+        <source>Signed; the signature is sent with the next sync.</source>
+        <translation>Unterschrieben; die Unterschrift wird mit der nächsten Synchronisierung gesendet.</translation>
     </message>
     <message>
         <source>%1 is on the server. Sign in to download it.</source>
@@ -1931,6 +1943,33 @@
     <message>
         <source>Signing in…</source>
         <translation>Anmeldung läuft…</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureDialog</name>
+    <message>
+        <source>Customer signature</source>
+        <translation>Unterschrift des Kunden</translation>
+    </message>
+    <message>
+        <source>Name of the person signing</source>
+        <translation>Name der unterschreibenden Person</translation>
+    </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation>&amp;Leeren</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>Unterschrieben von</translation>
+    </message>
+    <message>
+        <source>Sign in the box:</source>
+        <translation>Bitte im Feld unterschreiben:</translation>
+    </message>
+    <message>
+        <source>Saving the signature…</source>
+        <translation>Unterschrift wird gespeichert…</translation>
     </message>
 </context>
 <context>

@@ -1,8 +1,11 @@
-"""The copy a desktop program opens: under the file's own name, inside the profile, whatever the name says."""
+"""Attachments on the laptop: the copy a desktop program opens (inside the profile, whatever the name says) and the customer's signature."""
+
+import pytest
 
 from fieldcrm.services.attachments import AttachmentService
 from fieldcrm.services.records import RecordService
 from fieldcrm.storage.replica import Replica
+from fieldcrm.storage.validation import ValidationError
 
 
 def test_an_attachment_opens_from_a_copy_named_after_it_and_a_hostile_name_stays_inside(tmp_path):
@@ -29,5 +32,26 @@ def test_an_attachment_opens_from_a_copy_named_after_it_and_a_hostile_name_stays
         for name, expected in (("..", "file"), ("C:\\Users\\x\\a.png", "a.png"), ("con:tract?.pdf", "con_tract_.pdf")):
             row = records.update("attachment", hostile["id"], {"name": name})
             assert service.named_copy(row["id"]).name == expected
+    finally:
+        replica.close()
+
+
+def test_a_signature_needs_a_name_and_strokes_and_keeps_nothing_otherwise(tmp_path):
+    replica = Replica.open(tmp_path / "profile")
+    try:
+        records = RecordService(replica)
+        account = records.create("account", {"name": "Acme Pumps"})
+        job = records.create("service_job", {"account_id": account["id"], "title": "Repair the pump"})
+        service = AttachmentService(replica)
+        with pytest.raises(ValidationError) as refused:
+            service.sign_job(job["id"], b"", "   ")
+        assert refused.value.errors == {"signer": "is required", "signature": "nothing was signed"}
+        assert records.list("attachment") == []
+        assert records.get("service_job", job["id"])["signature_attachment_id"] is None
+
+        row = service.sign_job(job["id"], b"\x89PNG strokes", "  Hank   Scorpio ")
+        assert row["name"].startswith("Signature Hank Scorpio ") and row["job_id"] == job["id"]
+        assert records.get("service_job", job["id"])["signature_attachment_id"] == row["id"]
+        assert service.content_path(row["id"]).read_bytes() == b"\x89PNG strokes"
     finally:
         replica.close()

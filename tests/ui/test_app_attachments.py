@@ -8,7 +8,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from fieldcrm.services.records import RecordService
 from fieldcrm.sync.wire import MAX_BLOB_BYTES
-from test_app_support import answer_next_question
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QImage
+
+from fieldcrm.services.status import replica_status
+from test_app_support import answer_next_question, demo_replica, window  # noqa: F401  (fixtures)
 from test_app_sync import close_window, open_window, round_, server, sign_in  # noqa: F401  (fixture)
 
 
@@ -130,3 +134,46 @@ def test_a_technician_attaches_photos_offline_and_a_manager_opens_them_after_syn
         QDesktopServices.unsetUrlHandler("file")
         close_window(tech)
         close_window(manager)
+
+
+def test_the_customer_signs_the_job_on_the_laptop_offline(qtbot, window, demo_replica):  # noqa: F811
+    records = RecordService(demo_replica)
+    job = records.list("service_job")[0]
+    form, panel = job_form(qtbot, window, job["id"])
+    dialog = panel.ask_signature()
+    qtbot.waitExposed(dialog)
+    assert not dialog.save_button.isEnabled()  # nobody has signed yet
+
+    qtbot.keyClicks(dialog.signer, "Hank Scorpio")
+    assert not dialog.save_button.isEnabled()  # a name without a signature is not enough
+    pad = dialog.pad
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(40, 100))
+    for x in range(50, 300, 10):
+        qtbot.mouseMove(pad, QPoint(x, 100 + (x % 40) - 20))
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 90))
+    assert dialog.save_button.isEnabled()
+    dialog.clear_button.click()  # a false start
+    assert pad.is_empty() and not dialog.save_button.isEnabled()
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(60, 80))
+    for x in range(70, 360, 10):
+        qtbot.mouseMove(pad, QPoint(x, 80 + (x % 30)))
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(360, 90))
+    pending_before = replica_status(demo_replica)["pending"]
+
+    with qtbot.waitSignal(dialog.signed, timeout=5000) as signed:
+        qtbot.keyClick(dialog.signer, Qt.Key.Key_Return)
+    row = signed.args[0]
+    assert records.get("service_job", job["id"])["signature_attachment_id"] == row["id"]
+    assert row["mime"] == "image/png" and row["name"].startswith("Signature Hank Scorpio ")
+    qtbot.waitUntil(lambda: len(panel.names()) == 1, timeout=5000)
+    assert "the customer's signature" in panel.table.item(0, 0).text()
+    assert "sent with the next sync" in panel.message.text()
+    assert replica_status(demo_replica)["pending"] == pending_before + 2  # the file's row and the job
+
+    # The image holds the strokes: ink along the line that was drawn, white elsewhere.
+    image = QImage()
+    assert image.loadFromData(open(panel.rows[0]["path"], "rb").read(), "PNG")
+    inked = [image.pixelColor(x, y).lightness() < 128 for x in range(70, 350, 5) for y in range(75, 115)]
+    assert any(inked)
+    assert image.pixelColor(400, 20).lightness() > 240
+    form.done(0)

@@ -15,7 +15,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
+    QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 import shiboken6
@@ -36,9 +36,13 @@ def _attachments_of(replica, entity: str, row_id: str) -> list[dict[str, Any]]:
 
     service = AttachmentService(replica)
     rows = service.list_for(entity, row_id)
+    signature = None
+    if entity == "service_job":
+        signature = service.records.get("service_job", row_id).get("signature_attachment_id")
     for row in rows:
         path = service.store.path_of(row["sha256"])
         row["path"] = str(path) if path is not None else None
+        row["is_signature"] = row["id"] == signature
     return rows
 
 
@@ -103,16 +107,23 @@ class AttachmentsPanel(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button = QPushButton(self.tr("&Remove"), objectName="remove-file")
         self.remove_button.clicked.connect(self.remove_selected)
+        self.sign_button = None
+        if entity == "service_job":
+            self.sign_button = QPushButton(self.tr("Customer &signature…"), objectName="sign-job")
+            self.sign_button.clicked.connect(self.ask_signature)
+        self.signature_dialog = None
         self.message = QLabel(objectName="attachments-message", wordWrap=True)
         self.message.hide()
 
-        for button in (self.attach_button, self.open_button, self.remove_button):
+        own = [self.attach_button, self.open_button, self.remove_button]
+        for button in own + ([self.sign_button] if self.sign_button else []):
             button.setAutoDefault(False)  # Enter in a field of the form still saves it
         buttons = QHBoxLayout()
-        buttons.addWidget(self.attach_button)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.remove_button)
+        for button in own:
+            buttons.addWidget(button)
         buttons.addStretch(1)
+        if self.sign_button is not None:
+            buttons.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel(self.tr("Files"))
@@ -148,7 +159,10 @@ class AttachmentsPanel(QWidget):
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             where = self.tr("on this laptop") if row["path"] else self.tr("on the server")
-            for column, text in enumerate((row["name"], size_text(row.get("size")), where)):
+            name = row["name"]
+            if row.get("is_signature"):
+                name = self.tr("%1 (the customer's signature)").replace("%1", name)
+            for column, text in enumerate((name, size_text(row.get("size")), where)):
                 item = QTableWidgetItem(text)
                 if column == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -187,6 +201,22 @@ class AttachmentsPanel(QWidget):
     def _attached(self, row: dict[str, Any]) -> None:
         self.ctx.bus.changed_data(change_of("attachment"), source=self)
         self._say(self.tr("%1 is attached; it is sent with the next sync.").replace("%1", row["name"]))
+
+    # -- sign -----------------------------------------------------------------
+
+    def ask_signature(self) -> QDialog:
+        from fieldcrm.ui.forms.signature import SignatureDialog
+
+        dialog = SignatureDialog(self.ctx, self.row_id, self)
+        dialog.signed.connect(self._signed)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
+        self.signature_dialog = dialog
+        return dialog
+
+    def _signed(self, row: dict[str, Any]) -> None:
+        self.ctx.bus.changed_data(change_of("attachment") | change_of("service_job"), source=self)
+        self._say(self.tr("Signed; the signature is sent with the next sync."))
 
     # -- open -----------------------------------------------------------------
 
