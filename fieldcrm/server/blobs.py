@@ -16,9 +16,9 @@ uses for the row).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
-import datetime as dt
 from dataclasses import dataclass
 from typing import Iterator, Optional
 

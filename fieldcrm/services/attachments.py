@@ -101,7 +101,7 @@ class AttachmentService:
         self.records.get("service_job", job_id)  # NotFound before anything is stored
         sha, size = self.store.add_bytes(png)
         row = self.records.create("attachment", {
-            "sha256": sha, "name": f"Signature {_safe_name(signer)} {date.today().isoformat()}.png",
+            "sha256": sha, "name": f"Signature {signer} {date.today().isoformat()}.png",
             "mime": "image/png", "size": size, "job_id": job_id,
         })
         self.records.update("service_job", job_id, {"signature_attachment_id": row["id"]})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Optional
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QDateTime, QLocale, QTime
 
@@ -105,6 +105,17 @@ def _localised(plain: str) -> str:
 def number(value: int | float | Decimal, decimals: int = 0) -> str:
     """A count or amount with thousands separators: '12,345' / '12.345'."""
     return _localised(f"{Decimal(str(value)):,.{decimals}f}")
+
+
+def file_size(size: Optional[int]) -> str:
+    """A file's size for people: '812 B', '14 KB', '1.5 MB' / '1,5 MB'; unknown stays blank."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{number(size)} B"
+    if size < 1024 * 1024:
+        return f"{number(size / 1024)} KB"
+    return f"{number(size / (1024 * 1024), 1)} MB"
 
 
 def money(value: Any) -> str:

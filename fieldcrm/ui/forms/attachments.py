@@ -24,10 +24,9 @@ from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import change_of
+from fieldcrm.ui.formats import file_size
+from fieldcrm.ui.forms.record_form import ERROR_STYLE
 from fieldcrm.ui.runner import Cancelled, Op
-
-ERROR_STYLE = "color: #b3261e;"
-
 
 def _attachments_of(replica, entity: str, row_id: str) -> list[dict[str, Any]]:
     """On the replica thread: the record's attachments, each with ``path``
@@ -64,14 +63,12 @@ def _remove(replica, attachment_id: str) -> None:
     RecordService(replica).delete("attachment", attachment_id)
 
 
-def size_text(size: Optional[int]) -> str:
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+def error_text(exc: BaseException) -> str:
+    """What a panel or dialog shows for a failed write: the services' messages
+    (they name the file or field themselves), else the exception's text."""
+    if isinstance(exc, ValidationError):
+        return "\n".join(str(message) for message in exc.errors.values())
+    return str(exc)
 
 
 class AttachmentsPanel(QWidget):
@@ -162,7 +159,7 @@ class AttachmentsPanel(QWidget):
             name = row["name"]
             if row.get("is_signature"):
                 name = self.tr("%1 (the customer's signature)").replace("%1", name)
-            for column, text in enumerate((name, size_text(row.get("size")), where)):
+            for column, text in enumerate((name, file_size(row.get("size")), where)):
                 item = QTableWidgetItem(text)
                 if column == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -227,7 +224,7 @@ class AttachmentsPanel(QWidget):
         if row["path"]:
             self._open_copy(row)
             return
-        service = getattr(getattr(self.ctx, "sync", None), "service", None)
+        service = self.ctx.sync.service if self.ctx.sync is not None else None
         if service is None:
             self._say(self.tr("%1 is on the server. Sign in to download it.").replace("%1", row["name"]),
                       error=True)
@@ -284,13 +281,8 @@ class AttachmentsPanel(QWidget):
     # -- messages ---------------------------------------------------------------
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled) or not shiboken6.isValid(self):
-            return
-        if isinstance(exc, ValidationError):
-            text = "\n".join(str(message) for message in exc.errors.values())
-        else:
-            text = str(exc)
-        self._say(text, error=True)
+        if not isinstance(exc, Cancelled):
+            self._say(error_text(exc), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         if not shiboken6.isValid(self):  # the form was closed before a write ended

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.forms.attachments import error_text
+from fieldcrm.ui.forms.record_form import ERROR_STYLE
 
-ERROR_STYLE = "color: #b3261e;"
 INK = QColor("#1a237e")
 
 
@@ -165,6 +165,5 @@ class SignatureDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self._update()
-        text = "\n".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-        self.error.setText(text)
+        self.error.setText(error_text(exc))
         self.error.show()
