@@ -74,7 +74,11 @@ def drop_triggers(conn: Connection) -> None:
 # and merges segments as they pile up. A rebuild of 200k contacts with the
 # default 1 MB writes and re-merges dozens of segments; with 8 MB it does
 # about a quarter less work. Set for the rebuild only: everyday edits keep the
-# default.
+# default. Each build ends with an 'optimize': one segment per index, so the
+# crisis merges a run of edits sets off merge only the edits' own segments
+# until hundreds of edits pile up with no idle moment (segments left half-way
+# through a merge on a low level made one of the first saves after a first
+# sync take up to a second on a 100,000-account replica).
 _REBUILD_HASHSIZE = 8 * 1024 * 1024
 _DEFAULT_HASHSIZE = 1024 * 1024
 
@@ -85,6 +89,7 @@ def rebuild(conn: Connection, classes: Iterable[type[Entity]] = SEARCHABLE) -> N
         f = cls.__tablename__ + _SUFFIX
         conn.exec_driver_sql(f"INSERT INTO {f}({f}, rank) VALUES ('hashsize', {_REBUILD_HASHSIZE})")
         conn.exec_driver_sql(f"INSERT INTO {f}({f}) VALUES ('rebuild')")
+        conn.exec_driver_sql(f"INSERT INTO {f}({f}) VALUES ('optimize')")
         conn.exec_driver_sql(f"INSERT INTO {f}({f}, rank) VALUES ('hashsize', {_DEFAULT_HASHSIZE})")
         for sql in _trigger_sql(cls):
             conn.exec_driver_sql(sql)
@@ -148,6 +153,7 @@ def build_detached(replica_path: Path, build_path: Path, work: BuildWork) -> lis
             conn.execute(f"INSERT INTO {f}({f}, rank) VALUES ('hashsize', {_REBUILD_HASHSIZE})")
             conn.execute("BEGIN")
             conn.execute(f"INSERT INTO {f}(rowid, {cols}) SELECT rowid, {cols} FROM replica.{cls.__tablename__}")
+            conn.execute(f"INSERT INTO {f}({f}) VALUES ('optimize')")
             conn.execute("COMMIT")
             built.append(cls)
     finally:
