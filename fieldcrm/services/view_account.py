@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from fieldcrm.services.records import NotFound
 from fieldcrm.services.views import add_linked_names
+from fieldcrm.storage.blobs import BlobStore
 from fieldcrm.storage.registry import row_to_dict
 from fieldcrm.storage.replica import Replica
 from fieldcrm.storage.sales import Account, Activity, Contact, Opportunity, SalesOrder, Visit
-from fieldcrm.storage.service import ServiceJob
+from fieldcrm.storage.service import Attachment, ServiceJob
 
 #: Rows of each section shown at most (the lists show the rest).
 SECTION_LIMIT = 200
@@ -42,8 +43,34 @@ def _timeline(activities: list[dict], visits: list[dict]) -> list[dict[str, Any]
     return items
 
 
+def _files(session, store: BlobStore, account_id: str, account_name: str) -> list[dict[str, Any]]:
+    """The files of the account and of its service jobs and visits, newest
+    first, each with the record it is on (``on_entity``, ``on_id``,
+    ``on_title``) and ``path``: its content on this laptop, or None."""
+    job_ids = select(ServiceJob.id).where(ServiceJob.account_id == account_id)
+    visit_ids = select(Visit.id).where(Visit.account_id == account_id)
+    rows = _rows(session, "attachment", select(Attachment).where(
+        (Attachment.account_id == account_id) | Attachment.job_id.in_(job_ids) | Attachment.visit_id.in_(visit_ids))
+        .order_by(Attachment.updated_at.desc(), Attachment.name))
+    titles = {("account", account_id): account_name}
+    for entity, column, title in (("service_job", "job_id", ServiceJob.title), ("visit", "visit_id", Visit.objective)):
+        ids = {row[column] for row in rows if row.get(column)}
+        if ids:
+            table = title.class_
+            titles.update({(entity, i): t or "" for i, t in session.execute(
+                select(table.id, title).where(table.id.in_(ids)))})
+    for row in rows:
+        entity, on_id = (("service_job", row["job_id"]) if row.get("job_id")
+                         else ("visit", row["visit_id"]) if row.get("visit_id") else ("account", account_id))
+        path = store.path_of(row["sha256"])
+        row.update(on_entity=entity, on_id=on_id, on_title=titles.get((entity, on_id), ""),
+                   path=str(path) if path is not None else None)
+    return rows
+
+
 def account_overview(replica: Replica, account_id: str) -> dict[str, Any]:
-    """The account with its contacts, history, open deals, orders, jobs and visits."""
+    """The account with its contacts, history, open deals, orders, jobs,
+    visits and files."""
     with replica.read() as s:
         account = s.get(Account, account_id)
         if account is None:
@@ -63,6 +90,7 @@ def account_overview(replica: Replica, account_id: str) -> dict[str, Any]:
                        .order_by(SalesOrder.order_date.desc()))
         jobs = _rows(s, "service_job", select(ServiceJob).where(ServiceJob.account_id == account_id)
                      .order_by(ServiceJob.scheduled_start.desc()))
+        files = _files(s, BlobStore(replica.profile_dir), account_id, head.get("name") or "")
     return {
         "account": head,
         "erp": {name: head.get(name) for name in ERP_FACTS},
@@ -72,4 +100,5 @@ def account_overview(replica: Replica, account_id: str) -> dict[str, Any]:
         "orders": orders,
         "jobs": jobs,
         "visits": visits,
+        "files": files,
     }

@@ -103,4 +103,4 @@ class Attachment(Entity):
     size: Mapped[int] = mapped_column(Integer, info={"min": 0})
     job_id: Mapped[Optional[str]] = mapped_column(String(36), index=True)
     account_id: Mapped[Optional[str]] = mapped_column(String(36), index=True)
-    visit_id: Mapped[Optional[str]] = mapped_column(String(36))
+    visit_id: Mapped[Optional[str]] = mapped_column(String(36), index=True)

@@ -98,6 +98,10 @@
         <translation>Besuche</translation>
     </message>
     <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
         <source>&lt;h2&gt;Loading…&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;Wird geladen…&lt;/h2&gt;</translation>
     </message>
@@ -351,22 +355,6 @@
     <message>
         <source>Signed; the signature is sent with the next sync.</source>
         <translation>Unterschrieben; die Unterschrift wird mit der nächsten Synchronisierung gesendet.</translation>
-    </message>
-    <message>
-        <source>%1 is on the server. Sign in to download it.</source>
-        <translation>%1 liegt auf dem Server. Melden Sie sich an, um die Datei herunterzuladen.</translation>
-    </message>
-    <message>
-        <source>Downloading %1…</source>
-        <translation>%1 wird heruntergeladen…</translation>
-    </message>
-    <message>
-        <source>%1 could not be downloaded: %2</source>
-        <translation>%1 konnte nicht heruntergeladen werden: %2</translation>
-    </message>
-    <message>
-        <source>No program on this computer opens %1. The file is at %2.</source>
-        <translation>Kein Programm auf diesem Computer öffnet %1. Die Datei liegt unter %2.</translation>
     </message>
     <message>
         <source>Remove file</source>
@@ -915,6 +903,56 @@
     <message>
         <source>Window start</source>
         <translation>Zeitfenster ab</translation>
+    </message>
+</context>
+<context>
+    <name>FileOpener</name>
+    <message>
+        <source>%1 is on the server. Sign in to download it.</source>
+        <translation>%1 liegt auf dem Server. Melden Sie sich an, um die Datei herunterzuladen.</translation>
+    </message>
+    <message>
+        <source>Downloading %1…</source>
+        <translation>%1 wird heruntergeladen…</translation>
+    </message>
+    <message>
+        <source>%1 could not be downloaded: %2</source>
+        <translation>%1 konnte nicht heruntergeladen werden: %2</translation>
+    </message>
+    <message>
+        <source>No program on this computer opens %1. The file is at %2.</source>
+        <translation>Kein Programm auf diesem Computer öffnet %1. Die Datei liegt unter %2.</translation>
+    </message>
+</context>
+<context>
+    <name>FilesSection</name>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Bei</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Wo</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <source>on this laptop</source>
+        <translation>auf diesem Laptop</translation>
+    </message>
+    <message>
+        <source>on the server</source>
+        <translation>auf dem Server</translation>
     </message>
 </context>
 <context>

@@ -177,3 +177,66 @@ def test_the_customer_signs_the_job_on_the_laptop_offline(qtbot, window, demo_re
     assert any(inked)
     assert image.pixelColor(400, 20).lightness() > 240
     form.done(0)
+
+
+def test_the_account_page_lists_the_files_of_the_account_its_jobs_and_visits(
+        qtbot, window, demo_replica, tmp_path):  # noqa: F811
+    from fieldcrm.services.attachments import AttachmentService
+    from test_app_support import ACME_ID
+
+    records = RecordService(demo_replica)
+    job = records.create("service_job", {"account_id": ACME_ID, "title": "Replace the pump seal"})
+    photo = tmp_path / "seal-before.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo of the seal")
+    contract = tmp_path / "service-contract.pdf"
+    contract.write_bytes(b"%PDF-1.4 the contract")
+    files = AttachmentService(demo_replica)
+    files.attach("service_job", job["id"], photo)
+    files.attach("account", ACME_ID, contract)
+    # A file another laptop attached: its row came with a sync, its content is still on the server.
+    records.create("attachment", {"sha256": "ab" * 32, "name": "site-plan.png", "mime": "image/png",
+                                  "size": 2048, "account_id": ACME_ID})
+    opened = OpenedFiles()
+    QDesktopServices.setUrlHandler("file", opened, "open")
+    try:
+        window.ctx.navigator.open_record.emit("account", ACME_ID)
+        page = window.stack.currentWidget()
+        section = page.files
+        qtbot.waitUntil(lambda: len(section.names()) == 3, timeout=5000)
+        titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+        assert titles[-1] == "Files (3)"
+        table = section.table
+        shown = {table.topLevelItem(i).text(0): (table.topLevelItem(i).text(1), table.topLevelItem(i).text(3))
+                 for i in range(3)}
+        assert shown == {
+            "seal-before.jpg": ("Service job: Replace the pump seal", "on this laptop"),
+            "service-contract.pdf": ("Account", "on this laptop"),
+            "site-plan.png": ("Account", "on the server"),
+        }
+        page.tabs.setCurrentWidget(section)
+        row = section.names().index("seal-before.jpg")
+        table.setCurrentItem(table.topLevelItem(row))
+        table.setFocus()
+        qtbot.keyClick(table, Qt.Key.Key_Return)  # opens the file, not the job
+        qtbot.waitUntil(lambda: len(opened.urls) == 1, timeout=5000)
+        assert opened.urls[0].fileName() == "seal-before.jpg"
+        assert open(opened.urls[0].toLocalFile(), "rb").read() == photo.read_bytes()
+        assert not window.opener.forms
+
+        # Not signed in: the file only the server has cannot be fetched, and the page says why.
+        row = section.names().index("site-plan.png")
+        table.setCurrentItem(table.topLevelItem(row))
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        qtbot.waitUntil(section.message.isVisible, timeout=5000)
+        assert section.message.text() == "site-plan.png is on the server. Sign in to download it."
+        assert len(opened.urls) == 1
+
+        # A file attached from the job's form shows up on the account page.
+        form, panel = job_form(qtbot, window, job["id"])
+        note = tmp_path / "readings.txt"
+        note.write_text("pressure 4.2 bar")
+        panel.attach(str(note))
+        qtbot.waitUntil(lambda: "readings.txt" in section.names(), timeout=5000)
+        form.done(0)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")

@@ -107,7 +107,7 @@ def test_account_360_shows_contacts_and_read_only_erp_facts(window, qtbot):
     assert not page.erp_box.findChildren(QLineEdit)
     tabs = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert tabs == ["Contacts (2)", "Timeline (2)", "Open opportunities (1)", "Orders (1)",
-                    "Service jobs (1)", "Visits (1)"]
+                    "Service jobs (1)", "Visits (1)", "Files (0)"]
     orders = page.tabs.widget(3)
     assert isinstance(orders, QTreeWidget)
     assert orders.topLevelItem(0).text(4) == "confirmed"  # the ERP's status of the order

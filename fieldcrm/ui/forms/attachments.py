@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
@@ -71,6 +71,63 @@ def error_text(exc: BaseException) -> str:
     return str(exc)
 
 
+class FileOpener(QObject):
+    """Opens an attachment (a row with ``id``, ``name`` and ``path``) in the
+    desktop's program for it, downloading it first when only the server has
+    it. Tells its widget what happens through ``said`` (text, is an error;
+    empty text clears the message) and ``fetched`` (the file is on this
+    laptop now). Its ops end with the widget it belongs to."""
+
+    said = Signal(str, bool)
+    fetched = Signal()
+
+    def __init__(self, ctx: AppContext, widget: QWidget):
+        super().__init__(widget)
+        self.ctx, self.widget = ctx, widget
+
+    def open(self, row: dict[str, Any]) -> None:
+        if row["path"]:
+            self._open_copy(row)
+            return
+        service = self.ctx.sync.service if self.ctx.sync is not None else None
+        if service is None:
+            self._say(self.tr("%1 is on the server. Sign in to download it.").replace("%1", row["name"]), True)
+            return
+        self._say(self.tr("Downloading %1…").replace("%1", row["name"]))
+        (Op(service.fetch_attachment, row["id"], kind="network",
+            label=self.tr("Downloading %1…").replace("%1", row["name"]))
+         .owned_by(self.widget)
+         .success(lambda _path, r=row: self._downloaded(r))
+         .failure(lambda exc, name=row["name"]: self._download_failed(name, exc))
+         .run(self.ctx.runner))
+
+    def _download_failed(self, name: str, exc: BaseException) -> None:
+        if not isinstance(exc, Cancelled):
+            self._say(self.tr("%1 could not be downloaded: %2").replace("%1", name).replace("%2", str(exc)), True)
+
+    def _downloaded(self, row: dict[str, Any]) -> None:
+        self.fetched.emit()
+        self._open_copy(row)
+
+    def _open_copy(self, row: dict[str, Any]) -> None:
+        self.ctx.call(_named_copy, row["id"], done=self._open, owner=self.widget,
+                      failed=lambda exc: None if isinstance(exc, Cancelled) else self._say(error_text(exc), True))
+
+    def _open(self, path: Optional[Path]) -> None:
+        if path is None:  # removed from this laptop meanwhile
+            self.fetched.emit()
+            return
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self._say("")
+        else:
+            self._say(self.tr("No program on this computer opens %1. The file is at %2.")
+                      .replace("%1", path.name).replace("%2", str(path)), True)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        if shiboken6.isValid(self.widget):
+            self.said.emit(text, error)
+
+
 class AttachmentsPanel(QWidget):
     """Attach, open and remove the files of one record (``entity``, ``row_id``)."""
 
@@ -111,6 +168,9 @@ class AttachmentsPanel(QWidget):
         self.signature_dialog = None
         self.message = QLabel(objectName="attachments-message", wordWrap=True)
         self.message.hide()
+        self.opener = FileOpener(ctx, self)
+        self.opener.said.connect(self._say)
+        self.opener.fetched.connect(self.reload)  # it is on this laptop now
 
         own = [self.attach_button, self.open_button, self.remove_button]
         for button in own + ([self.sign_button] if self.sign_button else []):
@@ -219,45 +279,8 @@ class AttachmentsPanel(QWidget):
 
     def open_selected(self) -> None:
         row = self.selected()
-        if row is None:
-            return
-        if row["path"]:
-            self._open_copy(row)
-            return
-        service = self.ctx.sync.service if self.ctx.sync is not None else None
-        if service is None:
-            self._say(self.tr("%1 is on the server. Sign in to download it.").replace("%1", row["name"]),
-                      error=True)
-            return
-        self._say(self.tr("Downloading %1…").replace("%1", row["name"]))
-        (Op(service.fetch_attachment, row["id"], kind="network",
-            label=self.tr("Downloading %1…").replace("%1", row["name"]))
-         .owned_by(self)
-         .success(lambda _path, r=row: self._downloaded(r))
-         .failure(lambda exc, name=row["name"]: self._download_failed(name, exc))
-         .run(self.ctx.runner))
-
-    def _download_failed(self, name: str, exc: BaseException) -> None:
-        if not isinstance(exc, Cancelled):
-            self._say(self.tr("%1 could not be downloaded: %2").replace("%1", name).replace("%2", str(exc)),
-                      error=True)
-
-    def _downloaded(self, row: dict[str, Any]) -> None:
-        self.reload()  # it is on this laptop now
-        self._open_copy(row)
-
-    def _open_copy(self, row: dict[str, Any]) -> None:
-        self.ctx.call(_named_copy, row["id"], done=self._open, failed=self._failed, owner=self)
-
-    def _open(self, path: Optional[Path]) -> None:
-        if path is None:  # removed from this laptop meanwhile
-            self.reload()
-            return
-        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self._say("")
-        else:
-            self._say(self.tr("No program on this computer opens %1. The file is at %2.")
-                      .replace("%1", path.name).replace("%2", str(path)), error=True)
+        if row is not None:
+            self.opener.open(row)
 
     # -- remove ---------------------------------------------------------------
 

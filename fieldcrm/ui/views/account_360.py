@@ -1,4 +1,4 @@
-"""One account on one page: ERP facts, contacts, history, deals, orders, jobs, visits."""
+"""One account on one page: ERP facts, contacts, history, deals, orders, jobs, visits, files."""
 
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from fieldcrm.services.view_account import account_overview
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import entity_title
-from fieldcrm.ui.formats import calendar_date, money, when
+from fieldcrm.ui.formats import calendar_date, file_size, money, when
+from fieldcrm.ui.forms.attachments import FileOpener
+from fieldcrm.ui.forms.record_form import ERROR_STYLE
 from fieldcrm.ui.labels import labelled, value_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 WATCHED = (Change.ACCOUNTS | Change.CONTACTS | Change.ACTIVITIES | Change.VISITS
-           | Change.OPPORTUNITIES | Change.ORDERS | Change.JOBS)
+           | Change.OPPORTUNITIES | Change.ORDERS | Change.JOBS | Change.ATTACHMENTS)
 
 Section = Sequence[tuple[str, str, Callable[[Any], str] | None]]
 
@@ -61,6 +63,57 @@ class RecordTable(QTreeWidget):
 
     def _open(self, item: QTreeWidgetItem, _column: int) -> None:
         self.ctx.navigator.open_record.emit(*item.data(0, ID_ROLE))
+
+
+class FilesSection(QWidget):
+    """The files of the account, its service jobs and its visits; Enter or
+    double-click opens one (downloading it first when only the server has it)."""
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.setObjectName("account-files")
+        self.rows: list[dict] = []
+        self.table = QTreeWidget(objectName="files")
+        self.table.setRootIsDecorated(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setUniformRowHeights(True)
+        self.table.setHeaderLabels([self.tr("File"), self.tr("On"), self.tr("Size"), self.tr("Where"), self.tr("Changed")])
+        self.table.itemActivated.connect(lambda item, _column: self.open(self.table.indexOfTopLevelItem(item)))
+        self.message = QLabel(objectName="files-message", wordWrap=True)
+        self.message.hide()
+        self.opener = FileOpener(ctx, self)
+        self.opener.said.connect(self._say)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+
+    def show_rows(self, rows: list[dict]) -> None:
+        self.rows = rows
+        self.table.clear()
+        for row in rows:
+            on = entity_title(row["on_entity"])
+            if row["on_entity"] != "account" and row.get("on_title"):
+                on = f"{on}: {row['on_title']}"
+            where = self.tr("on this laptop") if row["path"] else self.tr("on the server")
+            item = QTreeWidgetItem([row["name"], on, file_size(row.get("size")), where, when(row.get("updated_at"))])
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.addTopLevelItem(item)
+        for column in range(4):
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(max(self.table.columnWidth(column), 70), 320))
+
+    def names(self) -> list[str]:
+        return [row["name"] for row in self.rows]
+
+    def open(self, index: int) -> None:
+        if 0 <= index < len(self.rows):
+            self.opener.open(self.rows[index])
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
 
 class AccountView(QWidget):
@@ -137,11 +190,13 @@ class AccountView(QWidget):
             ("status", QT_TRANSLATE_NOOP("RecordTable", "Status"), labelled("visit", "status")),
             ("objective", QT_TRANSLATE_NOOP("RecordTable", "Objective"), None),
             ("owner_name", QT_TRANSLATE_NOOP("RecordTable", "By"), None)), "visits")
+        self.files = FilesSection(ctx)
+        self.files.opener.fetched.connect(self.reload)  # a downloaded file is on this laptop now
         self._tab_titles = []
         for table, title in ((self.contacts, self.tr("Contacts")), (self.timeline, self.tr("Timeline")),
                              (self.opportunities, self.tr("Open opportunities")),
                              (self.orders, self.tr("Orders")), (self.jobs, self.tr("Service jobs")),
-                             (self.visits, self.tr("Visits"))):
+                             (self.visits, self.tr("Visits")), (self.files, self.tr("Files"))):
             self.tabs.addTab(table, title)
             self._tab_titles.append(title)
 
@@ -184,8 +239,9 @@ class AccountView(QWidget):
         blocked.setText(self.tr("Blocked") if erp["erp_blocked"] else self.tr("No"))
         blocked.setStyleSheet("color: #b3261e; font-weight: bold;" if erp["erp_blocked"] else "")
         self.erp["erp_ref"].setText(erp["erp_ref"] or self.tr("not in the ERP yet"))
-        sections = (self.contacts, self.timeline, self.opportunities, self.orders, self.jobs, self.visits)
-        keys = ("contacts", "timeline", "opportunities", "orders", "jobs", "visits")
+        sections = (self.contacts, self.timeline, self.opportunities, self.orders, self.jobs, self.visits,
+                    self.files)
+        keys = ("contacts", "timeline", "opportunities", "orders", "jobs", "visits", "files")
         for index, (table, key) in enumerate(zip(sections, keys)):
             table.show_rows(data[key])
             self.tabs.setTabText(index, f"{self._tab_titles[index]} ({len(data[key])})")
