@@ -110,6 +110,41 @@ def _marked_sent(laptop) -> bool:
         conn.close()
 
 
+class PushHeldUp:
+    """Holds the server's push in the middle, however fast the server is: on
+    PostgreSQL a lock on the account row the batch ends by updating (the
+    server has written the batch's 400 contacts and waits there, inside its
+    transaction); on SQLite the database's write lock (the server has the
+    batch and waits to begin writing it). ``release`` lets it go on."""
+
+    def __init__(self, db_url: str, account_id: str):
+        self.engine = create_engine(normalise_db_url(db_url))
+        self.conn = self.engine.connect()
+        if self.engine.dialect.name == "sqlite":
+            self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            self.conn.begin()
+            self.conn.execute(text("SELECT id FROM account WHERE id = :id FOR UPDATE"), {"id": account_id})
+
+    def server_waits_inside_its_transaction(self) -> bool:
+        """PostgreSQL: a server backend waits on the row lock with its
+        transaction open (SQLite cannot show this: assumed)."""
+        if self.engine.dialect.name == "sqlite":
+            return True
+        with self.engine.connect() as other:
+            return bool(other.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND xact_start IS NOT NULL")).scalar())
+
+    def release(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            self.conn.exec_driver_sql("ROLLBACK")
+        else:
+            self.conn.rollback()
+        self.conn.close()
+        self.engine.dispose()
+
+
 @pytest.mark.parametrize("server_db", ["sqlite", "postgres"], indirect=True)
 def test_server_killed_mid_push_applies_every_mutation_once_after_restart(server, org, laptops):
     rep = laptops("rep_north", org.passwords["rep_north"])
@@ -118,19 +153,26 @@ def test_server_killed_mid_push_applies_every_mutation_once_after_restart(server
            for n in range(400)]
     rep.records.update("account", org.accounts["north_a"], {"phone": "after the crash"})
     outcome = {}
+    held = PushHeldUp(server.db_url, org.accounts["north_a"])
     round_thread = threading.Thread(target=lambda: outcome.setdefault("first", rep.sync(expect_ok=False)))
     round_thread.start()
     # The laptop commits "sent" on its entries right before the request
-    # leaves; the server applies the whole batch in one transaction, which
-    # takes it well over a second for 401 mutations. Kill it in the middle.
+    # leaves; the server applies the whole batch in one transaction, held up
+    # in the middle. Kill it there.
     deadline = time.monotonic() + 60
-    while not _marked_sent(rep):
-        assert time.monotonic() < deadline, "the push never started"
-        time.sleep(0.01)
-    time.sleep(0.3)
-    assert not server_rows(server.db_url, "SELECT 1 FROM applied_mutation LIMIT 1"), \
-        "the batch was already committed: the kill came too late to test anything"
-    server.kill()
+    try:
+        while not _marked_sent(rep):
+            assert time.monotonic() < deadline, "the push never started"
+            time.sleep(0.01)
+        while not held.server_waits_inside_its_transaction():
+            assert time.monotonic() < deadline, "the server never reached the held-up row"
+            time.sleep(0.01)
+        time.sleep(0.5)  # SQLite: the request reaches the server and waits
+        assert not server_rows(server.db_url, "SELECT 1 FROM applied_mutation LIMIT 1"), \
+            "the batch was already committed: the kill came too late to test anything"
+        server.kill()
+    finally:
+        held.release()
     round_thread.join(120)
     assert outcome["first"].error_kind == "unreachable"
     assert len(rep.outbox()) == 401  # nothing dropped, nothing squashed into sent entries
