@@ -216,10 +216,17 @@ def open_download(db: Database, caller_of: CallerOf, sha256: str) -> Optional[Do
         return Download(sha256, blob.size, tuple(offsets))
 
 
-def read_chunks(db: Database, download: Download) -> Iterator[bytes]:
-    """The content chunk by chunk, one short read each (complete content never changes)."""
-    for offset in download.offsets:
+def read_chunks(db: Database, download: Download, start: int = 0, end: Optional[int] = None) -> Iterator[bytes]:
+    """The content from byte ``start`` to ``end`` (inclusive; the last byte
+    when None), chunk by chunk, one short read each (complete content never
+    changes)."""
+    last = download.size - 1 if end is None else min(end, download.size - 1)
+    bounds = download.offsets[1:] + (download.size,)
+    for offset, following in zip(download.offsets, bounds):
+        if following <= start or offset > last:
+            continue
         with db.check() as session:
-            yield session.execute(
+            data = session.execute(
                 select(BlobChunk.data).where(BlobChunk.sha256 == download.sha256, BlobChunk.offset == offset)
             ).scalar_one()
+        yield data[max(0, start - offset):last + 1 - offset]

@@ -5,6 +5,10 @@ is written under a temporary name in the same folder and renamed when it is
 complete, so a file under its final name is always whole and always has the
 hash it is named by; a crash leaves at most a ``.part`` file behind, which
 the next write of the same content replaces.
+
+A download keeps what has arrived in ``<sha256>.download`` beside the final
+name, so a download cut off goes on from there next time (``resume_verified``);
+it gets its final name only once all of it has the right hash.
 """
 
 from __future__ import annotations
@@ -89,7 +93,67 @@ class BlobStore:
                 close()
         return final
 
+    def partial_size(self, sha: str) -> int:
+        """How many bytes of a download cut off earlier are kept (0: none)."""
+        partial = self._partial(sha)
+        return partial.stat().st_size if partial.is_file() else 0
+
+    def drop_partial(self, sha: str) -> None:
+        self._partial(sha).unlink(missing_ok=True)
+
+    def resume_verified(self, sha: str, offset: int, chunks: Iterable[bytes], *,
+                        max_bytes: Optional[int] = None) -> Path:
+        """Write downloaded content that starts at byte ``offset`` after the
+        bytes kept from earlier (0: from the start, dropping those); the final
+        file once it hashes to ``sha``.
+
+        Bytes that arrive are kept if the stream breaks off (its exception
+        propagates), for the next call to go on from ``partial_size``. A
+        mismatch, or more than ``max_bytes`` in all, keeps nothing and raises
+        ``ContentMismatch``.
+        """
+        final = self._final(sha)
+        partial = self._partial(sha)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha256()
+            with open(partial, "a+b") as out:
+                if offset > out.seek(0, os.SEEK_END):
+                    raise ContentMismatch(f"the download goes on from byte {offset}, but only "
+                                          f"{out.tell()} bytes were kept")
+                out.truncate(offset)
+                out.seek(0)
+                while offset and (kept := out.read(min(_COPY_BYTES, offset - out.tell()))):
+                    digest.update(kept)
+                out.seek(offset)
+                size = offset
+                try:
+                    for chunk in chunks:
+                        size += len(chunk)
+                        if max_bytes is not None and size > max_bytes:
+                            raise ContentMismatch(f"the file received is larger than {max_bytes} bytes")
+                        digest.update(chunk)
+                        out.write(chunk)
+                finally:
+                    out.flush()
+                    os.fsync(out.fileno())
+            if digest.hexdigest() != sha:
+                raise ContentMismatch("the file received does not match its sha256")
+            os.replace(partial, final)
+        except ContentMismatch:
+            partial.unlink(missing_ok=True)
+            raise
+        finally:
+            close = getattr(chunks, "close", None)  # a network response
+            if close is not None:
+                close()
+        return final
+
     # -- the machinery ------------------------------------------------------
+    def _partial(self, sha: str) -> Path:
+        final = self._final(sha)
+        return final.with_name(final.name + ".download")
+
     def _temp_beside(self, final: Path) -> Path:
         final.parent.mkdir(parents=True, exist_ok=True)
         return final.with_name(f"{final.name}.{uuid.uuid4().hex[:8]}.part")

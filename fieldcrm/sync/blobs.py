@@ -8,7 +8,8 @@ An attachment row syncs like any row; its bytes travel apart, by sha256
   rest in pieces from there. A connection lost in the middle stops the round
   before the batch goes; the next round resumes at the server's ``received``.
 - **download** of a row's content, checked against its sha256 before it is
-  kept: eagerly after the pull for the attachments of the user's own service
+  kept (a download cut off goes on from the bytes kept, by a range request):
+  eagerly after the pull for the attachments of the user's own service
   jobs (a failure is logged and retried next round, never failing the round),
   on demand for any other (``AttachmentService.fetch_content``).
 """
@@ -21,7 +22,7 @@ from typing import Any, Callable, Iterable, Optional
 from fieldcrm.storage.blobs import BlobStore, ContentMismatch
 from fieldcrm.sync.apply import ReplicaWriter
 from fieldcrm.sync.transport import Cancelled, RequestRejected, SyncError, Transport
-from fieldcrm.sync.wire import BLOB_CHUNK_BYTES
+from fieldcrm.sync.wire import BLOB_CHUNK_BYTES, MAX_BLOB_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +70,28 @@ def upload_content(transport: Transport, store: BlobStore, sha: str, *,
 
 
 def download_content(transport: Transport, store: BlobStore, sha: str):
-    """Fetch the content into the store (verified against ``sha``); its path."""
+    """Fetch the content into the store (verified against ``sha``); its path.
+
+    A download cut off earlier goes on from the bytes kept (an HTTP range
+    request); a server that sends the whole file instead is taken from the
+    start, and one that no longer has that many bytes (416) is asked again
+    for all of it.
+    """
     existing = store.path_of(sha)
     if existing is not None:
         return existing
+    kept = store.partial_size(sha)
     try:
-        return store.write_verified(sha, transport.blob_chunks(sha))
+        offset, body = transport.open_blob(sha, kept)
+    except RequestRejected as exc:
+        if exc.status != 416 or not kept:
+            raise
+        store.drop_partial(sha)
+        offset, body = transport.open_blob(sha, 0)
+    if kept:
+        log.info("download of %s… goes on from byte %d of %d kept", sha[:12], offset, kept)
+    try:
+        return store.resume_verified(sha, offset, body, max_bytes=MAX_BLOB_BYTES)
     except ContentMismatch as exc:
         raise SyncError(f"the file {sha[:12]}… arrived damaged; it is fetched again next time") from exc
 

@@ -15,6 +15,7 @@ can act on: :class:`ServerUnreachable`, :class:`SignInNeeded`,
 from __future__ import annotations
 
 import random
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional
@@ -97,6 +98,24 @@ def _json_answer(response: requests.Response) -> dict[str, Any]:
     if not isinstance(answer, dict):
         raise orjson.JSONDecodeError("not a JSON object", "", 0)
     return answer
+
+
+class BlobBody:
+    """A download's body as it arrives, in pieces; ``close`` ends it early.
+    A connection cut while it is read raises ``ServerUnreachable``."""
+
+    def __init__(self, response: requests.Response, chunk_bytes: int, base_url: str):
+        self.response, self.chunk_bytes, self.base_url = response, chunk_bytes, base_url
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self.response.iter_content(self.chunk_bytes)
+        except requests.RequestException as exc:
+            raise ServerUnreachable(
+                f"the download from {self.base_url} was cut off ({type(exc).__name__})") from exc
+
+    def close(self) -> None:
+        self.response.close()
 
 
 def wants_gzip(server_url: str, compression: str) -> bool:
@@ -203,20 +222,28 @@ class Transport:
         return self._call("PUT", f"/api/v1/blobs/{sha256}?offset={int(offset)}&size={int(size)}", None,
                           raw=chunk)
 
-    def blob_chunks(self, sha256: str, chunk_bytes: int = 256 * 1024) -> Iterator[bytes]:
-        """The content as it arrives, never all of it in memory.
+    def open_blob(self, sha256: str, start: int = 0, chunk_bytes: int = 256 * 1024) -> tuple[int, "BlobBody"]:
+        """The content from byte ``start`` on, as it arrives: (the byte the
+        body starts at, the body). The start is 0 when the server sends the
+        whole content instead of the part asked for.
 
         Starting the download is retried like any read; a download cut in the
-        middle raises ``ServerUnreachable`` (the caller starts again later).
+        middle raises ``ServerUnreachable`` while the body is read (the caller
+        goes on from what it kept, later).
         """
+        headers = {"Range": f"bytes={int(start)}-"} if start > 0 else None
         response = self._exchange("GET", f"/api/v1/blobs/{sha256}", None, None, retries=True, auth=True,
-                                  stream=True, read=lambda r: r, accept="application/octet-stream")
-        with response:
-            try:
-                yield from response.iter_content(chunk_bytes)
-            except requests.RequestException as exc:
-                raise ServerUnreachable(
-                    f"the download from {self.base_url} was cut off ({type(exc).__name__})") from exc
+                                  stream=True, read=lambda r: r, accept="application/octet-stream",
+                                  headers=headers)
+        offset = 0
+        if response.status_code == 206:
+            answered = re.fullmatch(r"bytes (\d+)-\d+/\d+", response.headers.get("Content-Range", ""))
+            if answered is None or int(answered.group(1)) != start:
+                response.close()
+                raise ServerFault(f"the server sent another part of the file than asked for "
+                                  f"({response.headers.get('Content-Range')!r} for byte {start} on)")
+            offset = start
+        return offset, BlobBody(response, chunk_bytes, self.base_url)
 
     # -- the machinery ----------------------------------------------------
     def _call(self, method: str, path: str, body: Any, *, retries: bool = True, auth: bool = True,
@@ -232,13 +259,13 @@ class Transport:
 
     def _exchange(self, method: str, path: str, data: Optional[bytes], content_type: Optional[str], *,
                   retries: bool, auth: bool, stream: bool, read: Callable[[requests.Response], Any],
-                  accept: Optional[str] = None):
+                  accept: Optional[str] = None, headers: Optional[dict[str, str]] = None):
         """One call with its retries: ``read(response)`` of an answer under 400.
 
         ``stream``: the body is left for ``read`` (a download); otherwise it is
         read here, so a cut body counts as a failed attempt.
         """
-        headers = {}
+        headers = dict(headers or {})
         if auth:
             if not self.token:
                 raise SignInNeeded("sign in again: this laptop has no sign-in token for the server")

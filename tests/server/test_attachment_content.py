@@ -217,3 +217,37 @@ def test_two_server_processes_continue_each_others_uploads(server, org, tmp_path
         assert pushed["results"][0]["status"] == "applied", pushed
         assert login(server.url, "manager1", org.passwords["manager1"]).get(f"{BLOBS}/{sha}").content == content
         assert "internal error" not in other.log_path.read_text()
+
+
+def test_a_download_cut_off_goes_on_from_the_byte_asked_for(server, org):
+    """``Range: bytes=N-`` serves the rest of the content from byte N, across
+    the pieces it was uploaded in; a start past the end is 416; scope holds."""
+    rep = login(server.url, "rep_north", org.passwords["rep_north"])
+    content = os.urandom(2 * BLOB_CHUNK_BYTES + 1000)  # stored in three pieces
+    sha = upload(rep, content)
+    assert rep.push([attachment(sha, len(content), job_id=org.jobs["north_a"])]).json()["results"][0][
+        "status"] == "applied"
+
+    def get(client, range_header):
+        return client.http.get(f"{client.url}{BLOBS}/{sha}", headers={"Range": range_header}, timeout=60)
+
+    whole = rep.get(f"{BLOBS}/{sha}")
+    assert whole.status_code == 200 and whole.headers["Accept-Ranges"] == "bytes"
+    for first in (0, 1, BLOB_CHUNK_BYTES - 1, BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES + 17, len(content) - 1):
+        part = get(rep, f"bytes={first}-")
+        assert part.status_code == 206, first
+        assert part.headers["Content-Range"] == f"bytes {first}-{len(content) - 1}/{len(content)}"
+        assert part.content == content[first:], first
+    middle = get(rep, f"bytes={BLOB_CHUNK_BYTES - 10}-{BLOB_CHUNK_BYTES + 9}")
+    assert middle.status_code == 206 and middle.content == content[BLOB_CHUNK_BYTES - 10:BLOB_CHUNK_BYTES + 10]
+
+    past = get(rep, f"bytes={len(content)}-")
+    assert past.status_code == 416 and past.headers["Content-Range"] == f"bytes */{len(content)}"
+    assert "nothing starts at byte" in past.json()["detail"]
+    # A form this server does not serve in part (a suffix) gets the whole content.
+    suffix = get(rep, "bytes=-100")
+    assert suffix.status_code == 200 and suffix.content == content
+
+    south = login(server.url, "rep_south", org.passwords["rep_south"])
+    refused = get(south, "bytes=10-")
+    assert refused.status_code == 404 and refused.json() == {"detail": "no such file"}

@@ -10,7 +10,7 @@ from fieldcrm.services.attachments import AttachmentService
 from fieldcrm.services.records import RecordService
 from fieldcrm.storage.blobs import BlobStore, ContentMismatch
 from fieldcrm.storage.validation import ValidationError
-from fieldcrm.sync.transport import ServerUnreachable, Transport
+from fieldcrm.sync.transport import ServerUnreachable, SyncError, Transport
 from fieldcrm.sync.wire import BLOB_CHUNK_BYTES, MAX_BLOB_BYTES
 from tests.sync.laptops import FAST_RETRY, Laptop, fieldcrm, quick_transport
 
@@ -206,3 +206,91 @@ def test_a_failed_download_does_not_fail_the_round_and_is_fetched_next_round(ser
     in_the_way.unlink()
     assert tech_b.sync().ok
     assert AttachmentService(tech_b.replica).content_path(row["id"]).read_bytes() == data
+
+
+class RecordedStarts(Transport):
+    """The laptop's transport, noting where each download asked to start and where the server's answer did."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asked: list[int] = []
+        self.starts: list[tuple[int, int]] = []
+
+    def open_blob(self, sha256, start=0, chunk_bytes=256 * 1024):
+        self.asked.append(start)
+        offset, body = super().open_blob(sha256, start, chunk_bytes)
+        self.starts.append((start, offset))
+        return offset, body
+
+
+def test_a_download_cut_off_goes_on_from_the_bytes_kept(server, org, laptops):
+    """A manager on a bad connection opens a technician's large file: the
+    connection breaks mid-file, and the next try fetches only the rest."""
+    from tests.faults.proxy import Fault, FaultProxy
+
+    from fieldcrm.sync.blobs import download_content
+
+    rep = laptops("rep_north", org.passwords["rep_north"], "rep")
+    manager = laptops("manager1", org.passwords["manager1"], "manager")
+    rep.sync()
+    row, data = attach_photo(rep, org.jobs["north_a"], 2 * BLOB_CHUNK_BYTES + 5000)
+    assert rep.sync().applied == 1
+    manager.sync()
+    store = BlobStore(manager.folder)
+    assert store.path_of(row["sha256"]) is None
+
+    proxy = FaultProxy(server.port).start()
+    try:
+        proxy.plan = [Fault("cut", after_bytes=BLOB_CHUNK_BYTES + 70_000)]  # then the connection is fine
+        token = manager.credentials.load_token(server.url, "manager1")
+        transport = RecordedStarts(proxy.url, token=token, cancelled=lambda: False, retry=FAST_RETRY,
+                                   connect_timeout=2.0)
+        with pytest.raises(ServerUnreachable, match="cut off"):
+            download_content(transport, store, row["sha256"])
+        kept = store.partial_size(row["sha256"])
+        assert 0 < kept < len(data)  # what arrived before the break is kept (in whole pieces)...
+        assert store.path_of(row["sha256"]) is None  # ...but not as the file
+
+        path = download_content(transport, store, row["sha256"])
+        assert path.read_bytes() == data
+        assert transport.starts == [(0, 0), (kept, kept)]  # the second try asked only for the rest
+        assert store.partial_size(row["sha256"]) == 0
+        transport.close()
+    finally:
+        proxy.stop()
+
+
+def test_kept_bytes_that_do_not_match_are_dropped_and_the_file_fetched_whole(server, org, laptops):
+    from fieldcrm.sync.blobs import download_content
+
+    rep = laptops("rep_north", org.passwords["rep_north"], "rep")
+    manager = laptops("manager1", org.passwords["manager1"], "manager")
+    rep.sync()
+    row, data = attach_photo(rep, org.jobs["north_a"], 300_000)
+    rep.sync()
+    manager.sync()
+    store = BlobStore(manager.folder)
+    partial = store.root / row["sha256"][:2] / (row["sha256"] + ".download")
+    token = manager.credentials.load_token(server.url, "manager1")
+    transport = RecordedStarts(server.url, token=token, cancelled=lambda: False, retry=FAST_RETRY,
+                               connect_timeout=2.0)
+    try:
+        # Bytes kept from before that are not the file's (a disk fault): the hash catches it.
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(b"not the photo" * 1000)
+        with pytest.raises(SyncError, match="arrived damaged"):
+            download_content(transport, store, row["sha256"])
+        assert not partial.exists() and store.path_of(row["sha256"]) is None
+        assert download_content(transport, store, row["sha256"]).read_bytes() == data
+        assert transport.asked == [13_000, 0]
+        # More bytes kept than the file has (416 from the server): asked again from the start.
+        other, other_data = attach_photo(rep, org.jobs["north_a"], 40_000, "readings.txt")
+        rep.sync()
+        manager.sync()
+        longer = store.root / other["sha256"][:2] / (other["sha256"] + ".download")
+        longer.parent.mkdir(parents=True, exist_ok=True)
+        longer.write_bytes(b"x" * 50_000)
+        assert download_content(transport, store, other["sha256"]).read_bytes() == other_data
+        assert transport.asked[-2:] == [50_000, 0] and transport.starts[-1] == (0, 0)
+    finally:
+        transport.close()

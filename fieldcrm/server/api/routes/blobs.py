@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Optional
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
 
@@ -78,17 +78,52 @@ def upload_chunk(
     return _status(state)
 
 
+_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+def byte_range(header: Optional[str], size: int) -> Optional[tuple[int, int]]:
+    """(first, last) byte of a ``Range: bytes=first-[last]`` header; None for
+    no header or a form this server does not serve in part (several ranges, a
+    suffix): those get the whole content, as HTTP allows. Raises 416 for a
+    range that starts past the end."""
+    match = _RANGE.fullmatch((header or "").strip())
+    if match is None:
+        return None
+    first = int(match.group(1))
+    last = int(match.group(2)) if match.group(2) else size - 1
+    if first >= size:
+        raise HTTPException(416, f"the file has {size} bytes; nothing starts at byte {first}",
+                            headers={"Content-Range": f"bytes */{size}"})
+    if last < first:
+        return None
+    return first, min(last, size - 1)
+
+
 @router.get(
     "/{sha256}", response_class=StreamingResponse,
     responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-               401: {"model": ErrorBody}, 404: {"model": ErrorBody}},
+               206: {"description": "the part asked for with a Range header (to resume a download)",
+                     "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+               401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 416: {"model": ErrorBody}},
 )
-def download(sha256: Sha256, token: Token, db: SessionDep) -> StreamingResponse:
-    """The content, when it is complete and the caller may see it; otherwise 404, whichever the reason."""
+def download(sha256: Sha256, token: Token, db: SessionDep,
+             range_: Annotated[Optional[str], Header(alias="Range")] = None) -> StreamingResponse:
+    """The content, when it is complete and the caller may see it; otherwise 404, whichever the reason.
+
+    ``Range: bytes=N-`` asks for the content from byte N on (a laptop resuming
+    a download cut off): 206 with ``Content-Range``.
+    """
     found = blobs.open_download(db, SignIn(token), sha256)
     if found is None:
         raise HTTPException(404, "no such file")
+    headers = {"ETag": f'"{sha256}"', "Accept-Ranges": "bytes"}
+    part = byte_range(range_, found.size)
+    if part is None:
+        return StreamingResponse(blobs.read_chunks(db, found), media_type="application/octet-stream",
+                                 headers={**headers, "Content-Length": str(found.size)})
+    first, last = part
     return StreamingResponse(
-        blobs.read_chunks(db, found), media_type="application/octet-stream",
-        headers={"Content-Length": str(found.size), "ETag": f'"{sha256}"'},
+        blobs.read_chunks(db, found, first, last), status_code=206, media_type="application/octet-stream",
+        headers={**headers, "Content-Length": str(last - first + 1),
+                 "Content-Range": f"bytes {first}-{last}/{found.size}"},
     )
