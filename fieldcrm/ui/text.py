@@ -6,6 +6,9 @@ from PySide6.QtCore import QCoreApplication
 
 from fieldcrm.ui.formats import number
 
+#: How a message about something that went wrong is shown (forms, panels, dialogs).
+ERROR_STYLE = "color: #b3261e;"
+
 
 def counted(context: str, one: str, many: str, n: int) -> str:
     """'1 change to send' / '3 changes to send'. Both forms are translated as

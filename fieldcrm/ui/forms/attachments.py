@@ -12,21 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 import shiboken6
 
-from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import change_of
 from fieldcrm.ui.formats import file_size
-from fieldcrm.ui.forms.record_form import ERROR_STYLE
-from fieldcrm.ui.runner import Cancelled, Op
+from fieldcrm.ui.file_opener import FileOpener, error_text
+from fieldcrm.ui.runner import Cancelled
+from fieldcrm.ui.text import ERROR_STYLE
 
 def _attachments_of(replica, entity: str, row_id: str) -> list[dict[str, Any]]:
     """On the replica thread: the record's attachments, each with ``path``
@@ -51,81 +51,10 @@ def _attach(replica, entity: str, row_id: str, path: str) -> dict[str, Any]:
     return AttachmentService(replica).attach(entity, row_id, Path(path))
 
 
-def _named_copy(replica, attachment_id: str) -> Optional[Path]:
-    from fieldcrm.services.attachments import AttachmentService
-
-    return AttachmentService(replica).named_copy(attachment_id)
-
-
 def _remove(replica, attachment_id: str) -> None:
     from fieldcrm.services.records import RecordService
 
     RecordService(replica).delete("attachment", attachment_id)
-
-
-def error_text(exc: BaseException) -> str:
-    """What a panel or dialog shows for a failed write: the services' messages
-    (they name the file or field themselves), else the exception's text."""
-    if isinstance(exc, ValidationError):
-        return "\n".join(str(message) for message in exc.errors.values())
-    return str(exc)
-
-
-class FileOpener(QObject):
-    """Opens an attachment (a row with ``id``, ``name`` and ``path``) in the
-    desktop's program for it, downloading it first when only the server has
-    it. Tells its widget what happens through ``said`` (text, is an error;
-    empty text clears the message) and ``fetched`` (the file is on this
-    laptop now). Its ops end with the widget it belongs to."""
-
-    said = Signal(str, bool)
-    fetched = Signal()
-
-    def __init__(self, ctx: AppContext, widget: QWidget):
-        super().__init__(widget)
-        self.ctx, self.widget = ctx, widget
-
-    def open(self, row: dict[str, Any]) -> None:
-        if row["path"]:
-            self._open_copy(row)
-            return
-        service = self.ctx.sync.service if self.ctx.sync is not None else None
-        if service is None:
-            self._say(self.tr("%1 is on the server. Sign in to download it.").replace("%1", row["name"]), True)
-            return
-        self._say(self.tr("Downloading %1…").replace("%1", row["name"]))
-        (Op(service.fetch_attachment, row["id"], kind="network",
-            label=self.tr("Downloading %1…").replace("%1", row["name"]))
-         .owned_by(self.widget)
-         .success(lambda _path, r=row: self._downloaded(r))
-         .failure(lambda exc, name=row["name"]: self._download_failed(name, exc))
-         .run(self.ctx.runner))
-
-    def _download_failed(self, name: str, exc: BaseException) -> None:
-        if not isinstance(exc, Cancelled):
-            self._say(self.tr("%1 could not be downloaded: %2").replace("%1", name).replace("%2", str(exc)), True)
-
-    def _downloaded(self, row: dict[str, Any]) -> None:
-        self.fetched.emit()
-        self._open_copy(row)
-
-    def _open_copy(self, row: dict[str, Any]) -> None:
-        self.ctx.call(_named_copy, row["id"], done=self._open, owner=self.widget,
-                      failed=lambda exc: None if isinstance(exc, Cancelled) else self._say(error_text(exc), True))
-
-    def _open(self, path: Optional[Path]) -> None:
-        if path is None:  # removed from this laptop meanwhile
-            self.fetched.emit()
-            return
-        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self._say("")
-        else:
-            self._say(self.tr("No program on this computer opens %1. The file is at %2.")
-                      .replace("%1", path.name).replace("%2", str(path)), True)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        if shiboken6.isValid(self.widget):
-            self.said.emit(text, error)
 
 
 class AttachmentsPanel(QWidget):

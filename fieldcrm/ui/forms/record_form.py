@@ -25,8 +25,7 @@ from fieldcrm.ui.entities import entity_noun
 from fieldcrm.ui.forms.field_names import field_label
 from fieldcrm.ui.forms.fields import FieldEditor, LinkEditor, make_editor
 from fieldcrm.ui.labels import value_label
-
-ERROR_STYLE = "color: #b3261e;"
+from fieldcrm.ui.text import ERROR_STYLE
 
 
 class RecordForm(QDialog):

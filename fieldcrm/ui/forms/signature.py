@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.forms.attachments import error_text
-from fieldcrm.ui.forms.record_form import ERROR_STYLE
+from fieldcrm.ui.file_opener import error_text
+from fieldcrm.ui.text import ERROR_STYLE
 
 INK = QColor("#1a237e")
 

@@ -17,9 +17,9 @@ from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import entity_title
 from fieldcrm.ui.formats import calendar_date, file_size, money, when
-from fieldcrm.ui.forms.attachments import FileOpener
-from fieldcrm.ui.forms.record_form import ERROR_STYLE
+from fieldcrm.ui.file_opener import FileOpener
 from fieldcrm.ui.labels import labelled, value_label
+from fieldcrm.ui.text import ERROR_STYLE
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 WATCHED = (Change.ACCOUNTS | Change.CONTACTS | Change.ACTIVITIES | Change.VISITS
