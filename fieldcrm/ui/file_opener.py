@@ -1,8 +1,9 @@
-"""Opening an attachment in the desktop's program for it, from any view.
+"""Attaching files to a record and opening them in the desktop's program,
+from any view (a record's form, the account page).
 
 Kept light to import (the storage layer and the network code are imported
-when a file is first opened, on the replica thread), so views that list files
-do not slow the window's start.
+when a file is first attached or opened, on the replica thread), so views
+that list files do not slow the window's start.
 """
 
 from __future__ import annotations
@@ -12,11 +13,18 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 import shiboken6
 
 from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.entities import change_of
 from fieldcrm.ui.runner import Cancelled, Op
+
+
+def _attach(replica, entity: str, row_id: str, path: str) -> dict[str, Any]:
+    from fieldcrm.services.attachments import AttachmentService
+
+    return AttachmentService(replica).attach(entity, row_id, Path(path))
 
 
 def _named_copy(replica, attachment_id: str) -> Optional[Path]:
@@ -86,6 +94,38 @@ class FileOpener(QObject):
         else:
             self._say(self.tr("No program on this computer opens %1. The file is at %2.")
                       .replace("%1", path.name).replace("%2", str(path)), True)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        if shiboken6.isValid(self.widget):
+            self.said.emit(text, error)
+
+
+class FileAttacher(QObject):
+    """Attaches a file the person picks to one record (``entity``,
+    ``row_id``): copied into the profile and queued like any edit, offline
+    too. Tells its widget what happens through ``said`` (text, is an error)
+    and everyone through the change bus."""
+
+    said = Signal(str, bool)
+
+    def __init__(self, ctx: AppContext, widget: QWidget, entity: str, row_id: str):
+        super().__init__(widget)
+        self.ctx, self.widget, self.entity, self.row_id = ctx, widget, entity, row_id
+
+    def choose(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self.widget, self.tr("Attach a file"))
+        if path:
+            self.attach(path)
+
+    def attach(self, path: str) -> None:
+        self._say(self.tr("Attaching %1…").replace("%1", Path(path).name))
+        # Not owned: the bus hears of the new file even if the widget is closed meanwhile.
+        self.ctx.call(_attach, self.entity, self.row_id, str(path), done=self._attached,
+                      failed=lambda exc: None if isinstance(exc, Cancelled) else self._say(error_text(exc), True))
+
+    def _attached(self, row: dict[str, Any]) -> None:
+        self.ctx.bus.changed_data(change_of("attachment"), source=self.widget)
+        self._say(self.tr("%1 is attached; it is sent with the next sync.").replace("%1", row["name"]))
 
     def _say(self, text: str, error: bool = False) -> None:
         if shiboken6.isValid(self.widget):

@@ -341,18 +341,6 @@
         <translation>%1 (Unterschrift des Kunden)</translation>
     </message>
     <message>
-        <source>Attach a file</source>
-        <translation>Datei anhängen</translation>
-    </message>
-    <message>
-        <source>Attaching %1…</source>
-        <translation>%1 wird angehängt…</translation>
-    </message>
-    <message>
-        <source>%1 is attached; it is sent with the next sync.</source>
-        <translation>%1 ist angehängt und wird mit der nächsten Synchronisierung gesendet.</translation>
-    </message>
-    <message>
         <source>Signed; the signature is sent with the next sync.</source>
         <translation>Unterschrieben; die Unterschrift wird mit der nächsten Synchronisierung gesendet.</translation>
     </message>
@@ -906,6 +894,21 @@
     </message>
 </context>
 <context>
+    <name>FileAttacher</name>
+    <message>
+        <source>Attach a file</source>
+        <translation>Datei anhängen</translation>
+    </message>
+    <message>
+        <source>Attaching %1…</source>
+        <translation>%1 wird angehängt…</translation>
+    </message>
+    <message>
+        <source>%1 is attached; it is sent with the next sync.</source>
+        <translation>%1 ist angehängt und wird mit der nächsten Synchronisierung gesendet.</translation>
+    </message>
+</context>
+<context>
     <name>FileOpener</name>
     <message>
         <source>%1 is on the server. Sign in to download it.</source>
@@ -945,6 +948,14 @@
     <message>
         <source>Changed</source>
         <translation>Geändert</translation>
+    </message>
+    <message>
+        <source>&amp;Attach file…</source>
+        <translation>Datei &amp;anhängen…</translation>
+    </message>
+    <message>
+        <source>Attach a file to the account; files of a job or visit are attached in its form</source>
+        <translation>Eine Datei an den Kunden anhängen; Dateien eines Auftrags oder Besuchs werden in dessen Formular angehängt</translation>
     </message>
     <message>
         <source>on this laptop</source>

@@ -180,7 +180,7 @@ def test_the_customer_signs_the_job_on_the_laptop_offline(qtbot, window, demo_re
 
 
 def test_the_account_page_lists_the_files_of_the_account_its_jobs_and_visits(
-        qtbot, window, demo_replica, tmp_path):  # noqa: F811
+        qtbot, window, demo_replica, tmp_path, monkeypatch):  # noqa: F811
     from fieldcrm.services.attachments import AttachmentService
     from test_app_support import ACME_ID
 
@@ -238,5 +238,22 @@ def test_the_account_page_lists_the_files_of_the_account_its_jobs_and_visits(
         panel.attach(str(note))
         qtbot.waitUntil(lambda: "readings.txt" in section.names(), timeout=5000)
         form.done(0)
+
+        # And one attached on the account page goes on the account, queued like any edit.
+        pending_before = replica_status(demo_replica)["pending"]
+        minutes = tmp_path / "meeting-minutes.docx"
+        minutes.write_bytes(b"PK minutes of the meeting")
+        choose(monkeypatch, minutes)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        table.setFocus()
+        qtbot.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Attach file…
+        qtbot.waitUntil(lambda: "meeting-minutes.docx" in section.names(), timeout=5000)
+        row = section.names().index("meeting-minutes.docx")
+        assert (table.topLevelItem(row).text(1), table.topLevelItem(row).text(3)) == ("Account", "on this laptop")
+        assert "sent with the next sync" in section.message.text()
+        assert [a["name"] for a in files.list_for("account", ACME_ID)] == [
+            "meeting-minutes.docx", "service-contract.pdf", "site-plan.png"]
+        assert replica_status(demo_replica)["pending"] == pending_before + 1
     finally:
         QDesktopServices.unsetUrlHandler("file")

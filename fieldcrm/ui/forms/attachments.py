@@ -9,13 +9,12 @@ desktop has for them.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
+    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 import shiboken6
@@ -24,7 +23,7 @@ from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import change_of
 from fieldcrm.ui.formats import file_size
-from fieldcrm.ui.file_opener import FileOpener, error_text
+from fieldcrm.ui.file_opener import FileAttacher, FileOpener, error_text
 from fieldcrm.ui.runner import Cancelled
 from fieldcrm.ui.text import ERROR_STYLE
 
@@ -43,12 +42,6 @@ def _attachments_of(replica, entity: str, row_id: str) -> list[dict[str, Any]]:
         row["path"] = str(path) if path is not None else None
         row["is_signature"] = row["id"] == signature
     return rows
-
-
-def _attach(replica, entity: str, row_id: str, path: str) -> dict[str, Any]:
-    from fieldcrm.services.attachments import AttachmentService
-
-    return AttachmentService(replica).attach(entity, row_id, Path(path))
 
 
 def _remove(replica, attachment_id: str) -> None:
@@ -99,6 +92,8 @@ class AttachmentsPanel(QWidget):
         self.message.hide()
         self.opener = FileOpener(ctx, self)
         self.opener.said.connect(self._say)
+        self.attacher = FileAttacher(ctx, self, entity, row_id)
+        self.attacher.said.connect(self._say)
         self.opener.fetched.connect(self.reload)  # it is on this laptop now
 
         own = [self.attach_button, self.open_button, self.remove_button]
@@ -175,18 +170,10 @@ class AttachmentsPanel(QWidget):
     # -- attach ---------------------------------------------------------------
 
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, self.tr("Attach a file"))
-        if path:
-            self.attach(path)
+        self.attacher.choose()
 
     def attach(self, path: str) -> None:
-        self._say(self.tr("Attaching %1…").replace("%1", Path(path).name))
-        # Not owned: the bus hears of the new file even if the form is closed meanwhile.
-        self.ctx.call(_attach, self.entity, self.row_id, str(path), done=self._attached, failed=self._failed)
-
-    def _attached(self, row: dict[str, Any]) -> None:
-        self.ctx.bus.changed_data(change_of("attachment"), source=self)
-        self._say(self.tr("%1 is attached; it is sent with the next sync.").replace("%1", row["name"]))
+        self.attacher.attach(path)
 
     # -- sign -----------------------------------------------------------------
 

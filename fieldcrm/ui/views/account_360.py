@@ -17,7 +17,7 @@ from fieldcrm.ui.changes import Change
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import entity_title
 from fieldcrm.ui.formats import calendar_date, file_size, money, when
-from fieldcrm.ui.file_opener import FileOpener
+from fieldcrm.ui.file_opener import FileAttacher, FileOpener
 from fieldcrm.ui.labels import labelled, value_label
 from fieldcrm.ui.text import ERROR_STYLE
 
@@ -67,12 +67,14 @@ class RecordTable(QTreeWidget):
 
 class FilesSection(QWidget):
     """The files of the account, its service jobs and its visits; Enter or
-    double-click opens one (downloading it first when only the server has it)."""
+    double-click opens one (downloading it first when only the server has it);
+    *Attach file…* adds one to the account itself."""
 
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.setObjectName("account-files")
         self.rows: list[dict] = []
+        self.account_id: Optional[str] = None
         self.table = QTreeWidget(objectName="files")
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
@@ -83,10 +85,27 @@ class FilesSection(QWidget):
         self.message.hide()
         self.opener = FileOpener(ctx, self)
         self.opener.said.connect(self._say)
+        self.attacher = FileAttacher(ctx, self, "account", "")
+        self.attacher.said.connect(self._say)
+        self.attach_button = QPushButton(self.tr("&Attach file…"), objectName="attach-account-file")
+        self.attach_button.setToolTip(self.tr("Attach a file to the account; files of a job or visit are "
+                                              "attached in its form"))
+        self.attach_button.clicked.connect(self.attacher.choose)
+        self.attach_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.attach_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
         layout.addWidget(self.message)
+
+    def set_account(self, account_id: str) -> None:
+        if account_id != self.account_id:
+            self.account_id = self.attacher.row_id = account_id
+            self._say("")
+            self.attach_button.setEnabled(True)
 
     def show_rows(self, rows: list[dict]) -> None:
         self.rows = rows
@@ -214,6 +233,7 @@ class AccountView(QWidget):
 
     def show_account(self, account_id: str) -> None:
         self._account_id = account_id
+        self.files.set_account(account_id)
         if self.account is None or self.account["id"] != account_id:
             self.name.setText(self.tr("<h2>Loading…</h2>"))
         self.reload()
