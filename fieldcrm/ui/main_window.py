@@ -65,6 +65,10 @@ class MainWindow(QMainWindow):
                     go.triggered.connect(lambda _=False, k=page.key: self.show_page(k))
                     self.addAction(go)
         self.nav.currentItemChanged.connect(self._nav_changed)
+        # Accounts is already current on an account's page: a click on it (or
+        # Enter) still goes to the list.
+        self.nav.itemClicked.connect(self._nav_clicked)
+        self.nav.itemActivated.connect(self._nav_clicked)
         split = QSplitter()
         split.addWidget(self.nav)
         split.addWidget(self.stack)
@@ -188,6 +192,7 @@ class MainWindow(QMainWindow):
         return widget
 
     def _select_in_navigation(self, key: str) -> None:
+        key = PAGE_BY_KEY[key].under or key if key in PAGE_BY_KEY else key
         self.nav.blockSignals(True)
         self.nav.clearSelection()
         for row in range(self.nav.count()):
@@ -206,6 +211,11 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, item, _previous) -> None:
         if item is not None:
             self.show_page(item.data(Qt.ItemDataRole.UserRole))
+
+    def _nav_clicked(self, item) -> None:
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if key != self.current_page_key():
+            self.show_page(key)
 
     def _new_here(self) -> None:
         key = self.current_page_key()

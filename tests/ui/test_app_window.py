@@ -136,3 +136,19 @@ def test_window_remembers_its_size_and_page(window, qtbot, demo_replica, tmp_pat
     assert again.current_page_key() == "contact"
     ctx.closed = True  # as the app closes it: the window's timers start nothing more
     ctx.runner.shutdown(cancel_pending=True)
+
+
+def test_an_accounts_page_shows_under_accounts_and_a_click_there_goes_back_to_the_list(window, qtbot):
+    window.ctx.navigator.open_record.emit("account", ACME_ID)
+    page = window.stack.currentWidget()
+    qtbot.waitUntil(lambda: "Acme Tools" in page.name.text())
+    current = window.nav.currentItem()
+    assert current.text() == "Accounts" and current.isSelected()
+    rect = window.nav.visualItemRect(current)
+    qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_page_key() == "account"
+    window.ctx.navigator.open_record.emit("account", ACME_ID)
+    assert window.current_page_key() == "account-360"
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Return)  # the keyboard way back
+    assert window.current_page_key() == "account"

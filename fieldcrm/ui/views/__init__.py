@@ -28,6 +28,9 @@ class Page:
     in_navigation: bool = True
     #: Made while the window is idle after it opens, so opening it is quick.
     prepare: bool = False
+    #: For a page not in the navigation: the entry shown as current while it is
+    #: open (an account's page belongs under Accounts).
+    under: str = ""
 
 
 def _list(entity: str) -> Callable[[AppContext], QWidget]:
@@ -82,7 +85,7 @@ PAGES: tuple[Page, ...] = (
     Page("territory", QT_TRANSLATE_NOOP("Pages", "Territory"), _territory),
     Page("schedule", QT_TRANSLATE_NOOP("Pages", "Schedule"), _schedule),
     Page("account-360", QT_TRANSLATE_NOOP("Pages", "Account"), _account, in_navigation=False,
-         prepare=True),
+         prepare=True, under="account"),
 )
 
 PAGE_BY_KEY = {p.key: p for p in PAGES}
