@@ -221,6 +221,16 @@ class Replica:
         return value
 
     # -- upkeep ---------------------------------------------------------------
+    def note_sync_writes(self) -> None:
+        """A sync round wrote rows (on its own connection): the idle upkeep
+        merges what they added to the full-text indexes, as after an edit."""
+        self._last_edit = time.monotonic()
+        self._edited.set()
+
+    def upkeep_pending(self) -> bool:
+        """Writes since the upkeep last finished (it runs once the app is idle)."""
+        return self._edited.is_set()
+
     def maintain(self, *, quiet_for: float = 3.0, steps: int = 1) -> bool:
         """Merge full-text segments and checkpoint the log, once no edit has
         been made for ``quiet_for`` seconds and only if there were edits since

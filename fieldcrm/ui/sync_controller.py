@@ -305,6 +305,8 @@ class SyncController(QObject):
             self._set_state(state, summary.error or "")
         for message in summary.parked_messages:
             self._add_log(f"{stamp}  {message}")
+        if (summary.pulled_rows or summary.removed_rows) and self.ctx.replica is not None:
+            self.ctx.replica.note_sync_writes()  # the idle upkeep merges the search index after it
         self.ctx.bus.changed_data(SYNCED, source=self)
         self.round_finished.emit(summary)
 

@@ -188,3 +188,30 @@ def test_the_first_edits_after_a_first_sync_never_rewrite_the_downloaded_index(r
         assert len(records.search("schulz398")) == 1
     finally:
         reopened.close()
+
+
+def test_rows_a_sync_round_pulls_are_merged_by_the_idle_upkeep_too(replica):
+    """Pulled changes reach the full-text index through its triggers, on the
+    sync's own connection: the app notes the round (``note_sync_writes``) so
+    the idle upkeep merges what it added, as it does after an edit."""
+    accounts = [_server_row("account", v, name=f"Garage {v}", city="Nantes") for v in range(1, 4)]
+    first = SyncEngine(replica.path, _Server(_page(("territory:t1", 3, {"account": accounts}, {}))),
+                       replica.client_id())
+    first.pull()  # the first sync: one segment
+    first.close()
+    for n in range(12):  # later rounds, one changed account each
+        changed = {**accounts[n % 3], "version": 2 + n, "city": f"Rennes {n}"}
+        engine = SyncEngine(replica.path, _Server(_page(("territory:t1", 4 + n, {"account": [changed]}, {}))),
+                            replica.client_id())
+        engine.pull()
+        engine.close()
+    piled_up = fts_segments(replica, "account_fts")
+    assert piled_up >= 12
+    assert not replica.upkeep_pending()
+    assert replica.maintain(quiet_for=0) is False and fts_segments(replica, "account_fts") == piled_up
+    replica.note_sync_writes()
+    assert replica.upkeep_pending()
+    while replica.maintain(quiet_for=0):
+        pass
+    assert fts_segments(replica, "account_fts") < 4 and not replica.upkeep_pending()
+    assert len(RecordService(replica).search("rennes 11")) == 1

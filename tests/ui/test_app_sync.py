@@ -199,3 +199,16 @@ def test_revoked_token_asks_to_sign_in_again(qtbot, app, server):
     assert app.sync.controller.state == "sign_in_again"
     assert "Sign in again" in app.statusBar().online.text()
     assert app.actions.sync.text() == "Sign in…"
+
+
+def test_a_round_that_received_rows_leaves_merging_the_search_index_to_the_idle_upkeep(qtbot, app, server):
+    srv, org = server
+    app._upkeep.stop()  # the test looks before the upkeep's tick would run it
+    summary = sign_in(qtbot, app, srv, org)
+    assert summary.pulled_rows > 0
+    assert app.ctx.replica.upkeep_pending()
+    while app.ctx.replica.maintain(quiet_for=0):
+        pass
+    assert not app.ctx.replica.upkeep_pending()
+    assert round_(qtbot, app).pulled_rows == 0  # nothing new: nothing to merge
+    assert not app.ctx.replica.upkeep_pending()
