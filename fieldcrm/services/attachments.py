@@ -15,18 +15,19 @@ import re
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from fieldcrm.services.records import NotFound, RecordService
 from fieldcrm.storage.blobs import BlobStore, ContentTooLarge
 from fieldcrm.storage.replica import Replica
+from fieldcrm.storage.service import ATTACHABLE
 from fieldcrm.storage.validation import ValidationError
-from fieldcrm.sync.blobs import download_content
-from fieldcrm.sync.transport import Transport
 from fieldcrm.sync.wire import MAX_BLOB_BYTES
 
+if TYPE_CHECKING:
+    from fieldcrm.sync.transport import Transport
+
 # What an attachment can hang off, and the column that points at it.
-ATTACHABLE = {"service_job": "job_id", "account": "account_id", "visit": "visit_id"}
 
 
 # Beside the content store in the profile: copies under their own names, to open.
@@ -137,12 +138,14 @@ class AttachmentService:
             os.replace(temp, target)
         return target
 
-    def fetch_content(self, attachment_id: str, transport: Transport) -> Path:
+    def fetch_content(self, attachment_id: str, transport: "Transport") -> Path:
         """The attachment's file, downloaded from the server first when it is not here.
 
         Raises ``SyncError`` when the server cannot be reached or does not give it.
         """
         row = self.records.get("attachment", attachment_id)
+        from fieldcrm.sync.blobs import download_content  # the network code, loaded when first used
+
         return download_content(transport, self.store, row["sha256"])
 
 

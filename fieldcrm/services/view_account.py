@@ -12,7 +12,7 @@ from fieldcrm.storage.blobs import BlobStore
 from fieldcrm.storage.registry import row_to_dict
 from fieldcrm.storage.replica import Replica
 from fieldcrm.storage.sales import Account, Activity, Contact, Opportunity, SalesOrder, Visit
-from fieldcrm.storage.service import Attachment, ServiceJob
+from fieldcrm.storage.service import ATTACHABLE, Attachment, ServiceJob
 
 #: Rows of each section shown at most (the lists show the rest).
 SECTION_LIMIT = 200
@@ -60,8 +60,7 @@ def _files(session, store: BlobStore, account_id: str, account_name: str) -> lis
             titles.update({(entity, i): t or "" for i, t in session.execute(
                 select(table.id, title).where(table.id.in_(ids)))})
     for row in rows:
-        entity, on_id = (("service_job", row["job_id"]) if row.get("job_id")
-                         else ("visit", row["visit_id"]) if row.get("visit_id") else ("account", account_id))
+        entity, on_id = next(((e, row[c]) for e, c in ATTACHABLE.items() if row.get(c)), ("account", account_id))
         path = store.path_of(row["sha256"])
         row.update(on_entity=entity, on_id=on_id, on_title=titles.get((entity, on_id), ""),
                    path=str(path) if path is not None else None)

@@ -1,14 +1,13 @@
 """The laptop's attachment content: files named by their sha256.
 
 ``<profile>/blobs/<sha[:2]>/<sha256>`` holds one attachment's bytes. A file
-is written under a temporary name in the same folder and renamed when it is
-complete, so a file under its final name is always whole and always has the
-hash it is named by; a crash leaves at most a ``.part`` file behind, which
-the next write of the same content replaces.
-
-A download keeps what has arrived in ``<sha256>.download`` beside the final
-name, so a download cut off goes on from there next time (``resume_verified``);
-it gets its final name only once all of it has the right hash.
+is written under a temporary name and renamed when it is complete, so a file
+under its final name is always whole and always has the hash it is named by.
+A file added from disk goes through ``incoming.*.part``; content received goes
+into ``<sha256>.download`` beside the final name, where a download cut off
+keeps what has arrived and goes on from there next time (``resume_verified``).
+A crash leaves at most such a file behind, which the next write of the same
+content replaces.
 """
 
 from __future__ import annotations
@@ -71,27 +70,7 @@ class BlobStore:
 
     def write_verified(self, sha: str, chunks: Iterable[bytes]) -> Path:
         """Write content expected to hash to ``sha``; a mismatch keeps nothing and raises."""
-        temp = None
-        try:
-            final = self._final(sha)
-            temp = self._temp_beside(final)
-            digest = hashlib.sha256()
-            with open(temp, "wb") as out:
-                for chunk in chunks:
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if digest.hexdigest() != sha:
-                raise ContentMismatch("the file received does not match its sha256")
-            os.replace(temp, final)
-        finally:
-            if temp is not None:
-                temp.unlink(missing_ok=True)
-            close = getattr(chunks, "close", None)  # a generator over a network response
-            if close is not None:
-                close()
-        return final
+        return self.resume_verified(sha, 0, chunks)
 
     def partial_size(self, sha: str) -> int:
         """How many bytes of a download cut off earlier are kept (0: none)."""
@@ -153,10 +132,6 @@ class BlobStore:
     def _partial(self, sha: str) -> Path:
         final = self._final(sha)
         return final.with_name(final.name + ".download")
-
-    def _temp_beside(self, final: Path) -> Path:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        return final.with_name(f"{final.name}.{uuid.uuid4().hex[:8]}.part")
 
     def _add_stream(self, source: BinaryIO, max_bytes: Optional[int]) -> tuple[str, int]:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -153,8 +153,7 @@ class Replica:
             session.info[capture.CAPTURE] = True
             session.info[capture.USER_ID] = self._signed_in_user(session)
             yield session
-        self._last_edit = time.monotonic()
-        self._edited.set()
+        self._wrote()
 
     @contextmanager
     def edit_statements(self) -> Iterator[tuple[Connection, Optional[str]]]:
@@ -169,8 +168,7 @@ class Replica:
                 transaction = conn.begin()
             with transaction:
                 yield conn, self._signed_in_user(conn)
-        self._last_edit = time.monotonic()
-        self._edited.set()
+        self._wrote()
 
     @contextmanager
     def sync_write(self) -> Iterator[Session]:
@@ -224,6 +222,9 @@ class Replica:
     def note_sync_writes(self) -> None:
         """A sync round wrote rows (on its own connection): the idle upkeep
         merges what they added to the full-text indexes, as after an edit."""
+        self._wrote()
+
+    def _wrote(self) -> None:
         self._last_edit = time.monotonic()
         self._edited.set()
 

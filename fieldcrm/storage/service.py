@@ -89,6 +89,10 @@ class JobTimeEntry(Entity):
     note: Mapped[Optional[str]] = mapped_column(Text)
 
 
+#: The records a file can be attached to, and the attachment's column naming each.
+ATTACHABLE = {"service_job": "job_id", "account": "account_id", "visit": "visit_id"}
+
+
 class Attachment(Entity):
     """A file's metadata; the blob itself is content-addressed by sha256 and syncs apart."""
 

@@ -43,19 +43,33 @@ def error_text(exc: BaseException) -> str:
     return str(exc)
 
 
-class FileOpener(QObject):
+class _FileAction(QObject):
+    """Work on files for one widget: tells it what happens through ``said``
+    (text, is an error; empty text clears the message), while it lives."""
+
+    said = Signal(str, bool)
+
+    def __init__(self, ctx: AppContext, widget: QWidget):
+        super().__init__(widget)
+        self.ctx, self.widget = ctx, widget
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, Cancelled):
+            self._say(error_text(exc), True)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        if shiboken6.isValid(self.widget):
+            self.said.emit(text, error)
+
+
+class FileOpener(_FileAction):
     """Opens an attachment (a row with ``id``, ``name`` and ``path``) in the
     desktop's program for it, downloading it first when only the server has
     it. Tells its widget what happens through ``said`` (text, is an error;
     empty text clears the message) and ``fetched`` (the file is on this
     laptop now). Its ops end with the widget it belongs to."""
 
-    said = Signal(str, bool)
     fetched = Signal()
-
-    def __init__(self, ctx: AppContext, widget: QWidget):
-        super().__init__(widget)
-        self.ctx, self.widget = ctx, widget
 
     def open(self, row: dict[str, Any]) -> None:
         if row["path"]:
@@ -82,8 +96,7 @@ class FileOpener(QObject):
         self._open_copy(row)
 
     def _open_copy(self, row: dict[str, Any]) -> None:
-        self.ctx.call(_named_copy, row["id"], done=self._open, owner=self.widget,
-                      failed=lambda exc: None if isinstance(exc, Cancelled) else self._say(error_text(exc), True))
+        self.ctx.call(_named_copy, row["id"], done=self._open, failed=self._failed, owner=self.widget)
 
     def _open(self, path: Optional[Path]) -> None:
         if path is None:  # removed from this laptop meanwhile
@@ -95,22 +108,16 @@ class FileOpener(QObject):
             self._say(self.tr("No program on this computer opens %1. The file is at %2.")
                       .replace("%1", path.name).replace("%2", str(path)), True)
 
-    def _say(self, text: str, error: bool = False) -> None:
-        if shiboken6.isValid(self.widget):
-            self.said.emit(text, error)
 
-
-class FileAttacher(QObject):
+class FileAttacher(_FileAction):
     """Attaches a file the person picks to one record (``entity``,
     ``row_id``): copied into the profile and queued like any edit, offline
     too. Tells its widget what happens through ``said`` (text, is an error)
     and everyone through the change bus."""
 
-    said = Signal(str, bool)
-
     def __init__(self, ctx: AppContext, widget: QWidget, entity: str, row_id: str):
-        super().__init__(widget)
-        self.ctx, self.widget, self.entity, self.row_id = ctx, widget, entity, row_id
+        super().__init__(ctx, widget)
+        self.entity, self.row_id = entity, row_id
 
     def choose(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self.widget, self.tr("Attach a file"))
@@ -120,13 +127,8 @@ class FileAttacher(QObject):
     def attach(self, path: str) -> None:
         self._say(self.tr("Attaching %1…").replace("%1", Path(path).name))
         # Not owned: the bus hears of the new file even if the widget is closed meanwhile.
-        self.ctx.call(_attach, self.entity, self.row_id, str(path), done=self._attached,
-                      failed=lambda exc: None if isinstance(exc, Cancelled) else self._say(error_text(exc), True))
+        self.ctx.call(_attach, self.entity, self.row_id, str(path), done=self._attached, failed=self._failed)
 
     def _attached(self, row: dict[str, Any]) -> None:
         self.ctx.bus.changed_data(change_of("attachment"), source=self.widget)
         self._say(self.tr("%1 is attached; it is sent with the next sync.").replace("%1", row["name"]))
-
-    def _say(self, text: str, error: bool = False) -> None:
-        if shiboken6.isValid(self.widget):
-            self.said.emit(text, error)

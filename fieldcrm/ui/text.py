@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel
 
 from fieldcrm.ui.formats import number
 
 #: How a message about something that went wrong is shown (forms, panels, dialogs).
 ERROR_STYLE = "color: #b3261e;"
+
+
+def show_message(label: QLabel, text: str, error: bool = False) -> None:
+    """A panel's one-line message: red when something went wrong, hidden when empty."""
+    label.setStyleSheet(ERROR_STYLE if error else "")
+    label.setText(text)
+    label.setVisible(bool(text))
 
 
 def counted(context: str, one: str, many: str, n: int) -> str:

@@ -80,3 +80,10 @@ def test_the_first_pages_leave_network_code_and_forms_until_they_are_used():
     assert loaded_by("fieldcrm.ui.main_window, fieldcrm.ui.views.today, fieldcrm.ui.views.account_360",
                      ("requests", "fieldcrm.sync.transport", "fieldcrm.ui.forms.record_form",
                       "fieldcrm.ui.forms.attachments")) == []
+
+
+def test_a_record_form_loads_no_network_code():
+    """The first form opened (with its file panel) is made on the GUI thread:
+    the network code loads only when a file is first downloaded."""
+    assert loaded_by("fieldcrm.ui.forms.record_form, fieldcrm.ui.forms.attachments, fieldcrm.ui.forms.signature",
+                     ("requests", "fieldcrm.sync.transport")) == []

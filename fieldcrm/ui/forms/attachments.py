@@ -25,7 +25,7 @@ from fieldcrm.ui.entities import change_of
 from fieldcrm.ui.formats import file_size
 from fieldcrm.ui.file_opener import FileAttacher, FileOpener, error_text
 from fieldcrm.ui.runner import Cancelled
-from fieldcrm.ui.text import ERROR_STYLE
+from fieldcrm.ui.text import show_message
 
 def _attachments_of(replica, entity: str, row_id: str) -> list[dict[str, Any]]:
     """On the replica thread: the record's attachments, each with ``path``
@@ -226,6 +226,4 @@ class AttachmentsPanel(QWidget):
     def _say(self, text: str, error: bool = False) -> None:
         if not shiboken6.isValid(self):  # the form was closed before a write ended
             return
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        show_message(self.message, text, error)

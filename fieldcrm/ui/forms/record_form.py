@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.services.attachments import ATTACHABLE
 from fieldcrm.services.view_forms import LINES, allowed_statuses, form_fields
 from fieldcrm.services.views import LINKED_NAMES, record_with_names
 from fieldcrm.storage.registry import entity_class, fields_of
+from fieldcrm.storage.service import ATTACHABLE
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.entities import entity_noun

@@ -28,8 +28,8 @@ class Page:
     in_navigation: bool = True
     #: Made while the window is idle after it opens, so opening it is quick.
     prepare: bool = False
-    #: For a page not in the navigation: the entry shown as current while it is
-    #: open (an account's page belongs under Accounts).
+    # For a page not in the navigation: the entry shown as current while it is
+    # open (an account's page belongs under Accounts).
     under: str = ""
 
 

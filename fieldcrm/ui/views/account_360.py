@@ -19,7 +19,7 @@ from fieldcrm.ui.entities import entity_title
 from fieldcrm.ui.formats import calendar_date, file_size, money, when
 from fieldcrm.ui.file_opener import FileAttacher, FileOpener
 from fieldcrm.ui.labels import labelled, value_label
-from fieldcrm.ui.text import ERROR_STYLE
+from fieldcrm.ui.text import show_message
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 WATCHED = (Change.ACCOUNTS | Change.CONTACTS | Change.ACTIVITIES | Change.VISITS
@@ -130,9 +130,7 @@ class FilesSection(QWidget):
             self.opener.open(self.rows[index])
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        show_message(self.message, text, error)
 
 
 class AccountView(QWidget):
