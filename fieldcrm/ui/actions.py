@@ -25,6 +25,7 @@ class Actions:
     sync: QAction
     sync_center: QAction
     sign_in: QAction
+    preferences: QAction
     quit: QAction
 
     def all(self) -> list[QAction]:
@@ -66,6 +67,8 @@ def build_actions(window: QWidget) -> Actions:
                            translate("Actions", "Pending changes, rejections and conflicts"), "sync-center"),
         sign_in=action(translate("Actions", "Sign &in…"), None,
                        translate("Actions", "Sign in to the server"), "sign-in"),
+        preferences=action(translate("Actions", "&Preferences…"), "Ctrl+,",
+                           translate("Actions", "Language, when to sync, your working day"), "preferences"),
         quit=action(translate("Actions", "&Quit"), QKeySequence.StandardKey.Quit,
                     translate("Actions", "Close fieldcrm"), "quit"),
     )

@@ -60,7 +60,7 @@ def make_context(replica: Optional[Replica], profile_dir: Optional[Path] = None,
     profile_dir = Path(profile_dir or replica.profile_dir)
     runner = TaskRunner()
     bus = ChangeBus()
-    ctx = AppContext(replica=replica, runner=runner, bus=bus, prefs=prefs or open_prefs(profile_dir), site=site)
+    ctx = AppContext(replica=replica, runner=runner, bus=bus, prefs=prefs or open_prefs(profile_dir, site), site=site)
     ctx.edits = EditHistory(ctx)
     return ctx
 
@@ -120,7 +120,7 @@ def run_app(profile_dir: Optional[Path] = None, *, on_window: Optional[Callable[
         site = load_site_config(profile_dir)
     except Exception:  # a broken site file must not keep the app from opening
         site = None
-    prefs = open_prefs(profile_dir)
+    prefs = open_prefs(profile_dir, site)
     from fieldcrm.ui.language import install_translators
     from fieldcrm.ui.main_window import MainWindow
 

@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         menus = self.menuBar()
         for title, items in ((self.tr("&File"), (a.new_record, a.sign_in, a.quit)),
-                             (self.tr("&Edit"), (a.undo, a.find)),
+                             (self.tr("&Edit"), (a.undo, a.find, a.preferences)),
                              (self.tr("&Log"), (a.log_call, a.log_visit, a.log_note)),
                              (self.tr("&Sync"), (a.sync, a.sync_center))):
             menu = menus.addMenu(title)
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         a.back.triggered.connect(self.go_back)
         a.quit.triggered.connect(self.close)
         a.new_record.triggered.connect(self._new_here)
+        a.preferences.triggered.connect(self.edit_preferences)
         self.ctx.edits.undo_available.connect(self._undo_changed)
         self.ctx.edits.failed.connect(self.opener.show_error)
         self.ctx.runner.error.connect(lambda exc, _h: self.opener.show_error(exc))
@@ -221,6 +222,15 @@ class MainWindow(QMainWindow):
         key = self.current_page_key()
         if key in CREATABLE:
             self.ctx.navigator.new_record.emit(key, {})
+
+    def edit_preferences(self):
+        """Open Preferences (window-modal; the settings are stored on OK)."""
+        from fieldcrm.ui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.ctx.prefs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _undo_changed(self, available: bool, text: str) -> None:
         self.actions.undo.setEnabled(available)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from fieldcrm.ui.settings import DEFAULTS, Deferred, Setting, Settings
 
@@ -42,9 +43,36 @@ APP_DEFAULTS: dict[str, Setting] = {
 SETTINGS_FILE = "fieldcrm-ui.ini"
 
 
-def open_prefs(profile_dir: Path, **kwargs: Any) -> Settings:
-    """The settings kept in the profile folder, beside the replica."""
-    return Settings.at(Path(profile_dir) / SETTINGS_FILE, defaults=APP_DEFAULTS, **kwargs)
+#: site configuration key -> (the app setting it gives the default of, conversion)
+SITE_DEFAULTS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    # seconds in the site file, whole minutes in the app (rounded up, at least one)
+    "sync_interval": ("sync/interval_minutes", lambda seconds: max(1, math.ceil(int(seconds) / 60))),
+}
+
+
+def site_defaults(site: Any) -> tuple[dict[str, Any], frozenset[str]]:
+    """(defaults, locked) the site configuration gives the app's settings: a key
+    IT set (site file, user file or environment) becomes the default, and a key
+    the site file locks is shown read-only with that value."""
+    overrides: dict[str, Any] = {}
+    locked: set[str] = set()
+    if site is None:
+        return overrides, frozenset()
+    set_keys = getattr(site, "sources", {}) or {}
+    for key, (name, convert) in SITE_DEFAULTS.items():
+        if key in set_keys or key in site.locked:
+            overrides[name] = convert(getattr(site, key))
+        if key in site.locked:
+            locked.add(name)
+    return overrides, frozenset(locked)
+
+
+def open_prefs(profile_dir: Path, site: Any = None, **kwargs: Any) -> Settings:
+    """The settings kept in the profile folder, beside the replica, with the
+    defaults and locks of the site configuration ``site``."""
+    overrides, locked = site_defaults(site)
+    return Settings.at(Path(profile_dir) / SETTINGS_FILE, defaults=APP_DEFAULTS,
+                       overrides=overrides, locked=locked, **kwargs)
 
 
 def saved_filters(prefs: Settings, entity: str) -> dict[str, dict]:

@@ -194,6 +194,8 @@ class SyncController(QObject):
     def _setting_changed(self, name: str) -> None:
         if name == "sync/interval_minutes" and self.scheduler is not None:
             self.scheduler.interval = self._interval_s()
+        elif name == "sync/on_reconnect" and self.scheduler is not None and self._network_info is None:
+            self._watch_network()  # turned on (turned off, _reachability_changed ignores the news)
 
     def _watch_network(self) -> None:
         """Sync as soon as the system says the network is back, where Qt can tell."""
@@ -214,7 +216,8 @@ class SyncController(QObject):
     def _reachability_changed(self, reachability) -> None:
         from PySide6.QtNetwork import QNetworkInformation
 
-        if reachability == QNetworkInformation.Reachability.Online and self.scheduler is not None:
+        if (reachability == QNetworkInformation.Reachability.Online and self.scheduler is not None
+                and self.ctx.prefs.get("sync/on_reconnect")):
             self.scheduler.sync_soon()
 
     # -- on the scheduler's thread ---------------------------------------------------

@@ -197,6 +197,14 @@
         <translation>Am Server anmelden</translation>
     </message>
     <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Language, when to sync, your working day</source>
+        <translation>Sprache, wann synchronisiert wird, Ihr Arbeitstag</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
@@ -1510,6 +1518,85 @@
     <message>
         <source>Plan returned.</source>
         <translation>Plan zurückgegeben.</translation>
+    </message>
+</context>
+<context>
+    <name>Preferences</name>
+    <message>
+        <source>As the system</source>
+        <translation>Wie das System</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>A new language shows the next time fieldcrm starts.</source>
+        <extracomment>setting name -&gt; (its widget, read the widget, show a value in it)</extracomment>
+        <translation>Eine neue Sprache erscheint beim nächsten Start von fieldcrm.</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> Min.</translation>
+    </message>
+    <message>
+        <source>Sync as soon as the &amp;network is back</source>
+        <translation>Synchronisieren, sobald das &amp;Netz wieder da ist</translation>
+    </message>
+    <message>
+        <source> km/h</source>
+        <translation> km/h</translation>
+    </message>
+    <message>
+        <source>How much longer the road is than a straight line: 1.30 means a 10 km crow-flight distance is driven as 13 km</source>
+        <translation>Wie viel länger die Straße als die Luftlinie ist: 1,30 heißt, 10 km Luftlinie werden als 13 km gefahren</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Allgemein</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Synchronisation</translation>
+    </message>
+    <message>
+        <source>Sync &amp;every:</source>
+        <translation>Synchronisieren &amp;alle:</translation>
+    </message>
+    <message>
+        <source>Working day (schedule and route planning)</source>
+        <translation>Arbeitstag (Planung und Routen)</translation>
+    </message>
+    <message>
+        <source>&amp;Starts at:</source>
+        <translation>&amp;Beginnt um:</translation>
+    </message>
+    <message>
+        <source>E&amp;nds at:</source>
+        <translation>&amp;Endet um:</translation>
+    </message>
+    <message>
+        <source>Average &amp;driving speed:</source>
+        <translation>Durchschnittliche &amp;Fahrgeschwindigkeit:</translation>
+    </message>
+    <message>
+        <source>&amp;Road factor:</source>
+        <translation>&amp;Umwegfaktor:</translation>
+    </message>
+    <message>
+        <source>Set by your organisation</source>
+        <translation>Von Ihrer Organisation festgelegt</translation>
+    </message>
+    <message>
+        <source>The working day must end after it starts.</source>
+        <translation>Der Arbeitstag muss nach seinem Beginn enden.</translation>
     </message>
 </context>
 <context>
