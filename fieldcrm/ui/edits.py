@@ -9,7 +9,7 @@ outbox and the server see an ordinary change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,6 +29,9 @@ class Edit:
     row_id: str
     created: bool
     previous: Mapping[str, Any]  # field -> value before the edit (updates)
+    #: (entity, id) of rows the edit made besides (a won deal's note): removed on undo
+    also_created: tuple[tuple[str, str], ...] = ()
+    moved: bool = False  # a move on the pipeline or the schedule: "Undo move of …"
 
 
 def _save(replica, entity: str, row_id: Optional[str], values: Mapping[str, Any]):
@@ -47,14 +50,54 @@ def _save(replica, entity: str, row_id: Optional[str], values: Mapping[str, Any]
     return row, Edit(entity, row_id, False, previous)
 
 
-def _undo(replica, edit: Edit) -> None:
+def _child_ids(replica, parent_id: str, children: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from fieldcrm.storage.registry import entity_class
+
+    found: set[tuple[str, str]] = set()
+    with replica.read() as session:
+        for entity, key in children:
+            cls = entity_class(entity)
+            found.update((entity, i) for i in session.execute(
+                select(cls.id).where(getattr(cls, key) == parent_id)).scalars())
+    return found
+
+
+def tracked(replica, entity: str, row_id: str, work: Callable[[], Any], *, fields: Iterable[str],
+            children: Iterable[tuple[str, str]] = (), moved: bool = False) -> tuple[Any, Edit]:
+    """(``work()``'s result, the Edit that undoes it) — on the replica thread.
+
+    For a service call that changes ``fields`` of one record (and may add rows
+    of ``children``: (entity, its key to the record)). Only ``fields`` are
+    compared before and after, so a colleague's change to another field that
+    a sync brings in meanwhile is never written back by the undo.
+    """
     from fieldcrm.services.records import RecordService
+
+    records, fields, children = RecordService(replica), tuple(fields), tuple(children)
+    before = records.get(entity, row_id)
+    kids = _child_ids(replica, row_id, children) if children else set()
+    result = work()
+    after = records.get(entity, row_id)
+    previous = {k: before.get(k) for k in fields if before.get(k) != after.get(k)}
+    made = tuple(sorted(_child_ids(replica, row_id, children) - kids)) if children else ()
+    return result, Edit(entity, row_id, False, previous, made, moved)
+
+
+def _undo(replica, edit: Edit) -> None:
+    from fieldcrm.services.records import NotFound, RecordService
 
     records = RecordService(replica)
     if edit.created:
         records.delete(edit.entity, edit.row_id)
     elif edit.previous:
         records.update(edit.entity, edit.row_id, dict(edit.previous))
+    for entity, row_id in edit.also_created:
+        try:
+            records.delete(entity, row_id)
+        except NotFound:
+            pass  # already removed by hand
 
 
 class EditHistory(QObject):
@@ -93,8 +136,7 @@ class EditHistory(QObject):
 
         def finished(result):
             row, edit = result
-            if edit.created or edit.previous:
-                self._remember(edit)
+            self.remember(edit)
             self._bus.changed_data(change_of(entity), source=source)
             self.saved.emit(entity, row)
             if done is not None:
@@ -116,16 +158,26 @@ class EditHistory(QObject):
         self.undo_available.emit(False, "")
 
         def finished(_):
-            self._bus.changed_data(change_of(edit.entity))
+            change = change_of(edit.entity)
+            for entity, _row_id in edit.also_created:
+                change |= change_of(entity)
+            self._bus.changed_data(change)
             self.undone.emit(edit.entity, edit.row_id)
 
         Op(_undo, self._ctx.replica, edit, label=self.tr("Undoing…")).success(finished).failure(
             self.failed.emit).run(self._runner)
         return True
 
-    def _remember(self, edit: Edit) -> None:
+    def remember(self, edit: Edit) -> None:
+        """Make ``edit`` the one Ctrl+Z undoes (an edit that changed nothing is not kept)."""
+        if not (edit.created or edit.previous or edit.also_created):
+            return
         self._last = edit
         what = entity_noun(edit.entity)
-        text = self.tr("Undo new %1").replace("%1", what) if edit.created else \
-            self.tr("Undo edit of %1").replace("%1", what)
-        self.undo_available.emit(True, text)
+        if edit.created:
+            text = self.tr("Undo new %1")
+        elif edit.moved:
+            text = self.tr("Undo move of %1")
+        else:
+            text = self.tr("Undo edit of %1")
+        self.undo_available.emit(True, text.replace("%1", what))

@@ -403,6 +403,7 @@
     <name>EditHistory</name>
     <message>
         <source>Saving…</source>
+        <extracomment>(entity, id) of rows the edit made besides (a won deal&apos;s note): removed on undo</extracomment>
         <translation>Wird gespeichert…</translation>
     </message>
     <message>
@@ -412,6 +413,10 @@
     <message>
         <source>Undo new %1</source>
         <translation>Neu angelegt rückgängig: %1</translation>
+    </message>
+    <message>
+        <source>Undo move of %1</source>
+        <translation>Verschieben rückgängig: %1</translation>
     </message>
     <message>
         <source>Undo edit of %1</source>
@@ -1382,6 +1387,7 @@
     <name>PipelineView</name>
     <message>
         <source>All owners</source>
+        <extracomment>what a move to another stage changes on the deal (what Ctrl+Z puts back)</extracomment>
         <translation>Alle Verantwortlichen</translation>
     </message>
     <message>
@@ -1820,6 +1826,7 @@
     <name>ScheduleView</name>
     <message>
         <source>Week</source>
+        <extracomment>what a drag on the calendar changes (what Ctrl+Z puts back)</extracomment>
         <translation>Woche</translation>
     </message>
     <message>

@@ -126,6 +126,33 @@ def test_won_with_a_reason_closes_the_deal(qtbot, runner, replica):
     assert sorted(card_ids(view, "won")) == ["d1", "d3"] and not view.message.isVisible()
 
 
+def test_ctrl_z_takes_back_a_won_deal_with_its_note(qtbot, runner, replica):
+    from fieldcrm.services.records import RecordService
+    from fieldcrm.ui.edits import EditHistory
+
+    view = open_view(qtbot, runner, replica)
+    view.ctx.edits = edits = EditHistory(view.ctx)
+    texts = []
+    edits.undo_available.connect(lambda available, text: texts.append((available, text)))
+    drop(view, "d1", "won")
+    dialog = view.findChild(CloseDealDialog)
+    qtbot.keyClicks(dialog.reason, "Best service terms")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        dialog.ok.click()
+    assert texts[-1] == (True, "Undo move of opportunity")
+    records = RecordService(replica)
+    notes = [a for a in records.list("activity") if a["opportunity_id"] == "d1"]
+    assert [n["subject"] for n in notes] == ["Won: Best service terms"]
+
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        assert edits.undo()
+    assert card_ids(view, "proposal") == ["d1"] and card_ids(view, "won") == ["d3"]
+    deal = records.get("opportunity", "d1")
+    assert (deal["stage"], deal["probability"], deal["closed_at"]) == ("proposal", 50, None)
+    assert [a for a in records.list("activity") if a["opportunity_id"] == "d1"] == []
+    assert texts[-1] == (False, "")
+
+
 def test_keyboard_moves_the_selected_card_to_the_next_stage(qtbot, runner, replica):
     view = open_view(qtbot, runner, replica)
     cards = view.columns["qualification"].cards

@@ -139,6 +139,28 @@ def test_dragging_a_visit_reschedules_it_and_an_overlap_is_flagged(qtbot, runner
     assert view.week.items_by_id["v2"].warnings
 
 
+def test_ctrl_z_puts_a_dragged_visit_back(qtbot, runner, replica):
+    from fieldcrm.ui.edits import EditHistory
+
+    tz = dt.datetime.now().astimezone().tzinfo
+    start = dt.datetime.combine(MONDAY, dt.time(11), tz)
+    insert(replica, "visit", id="v2", account_id="c2", owner_id="ann", planned_start=start,
+           planned_end=start + dt.timedelta(minutes=45))
+    view = open_view(qtbot, runner, replica)
+    view.ctx.edits = edits = EditHistory(view.ctx)
+    item = view.week.items_by_id["v2"]
+    item.setPos(QPointF(0, -view.week.minute * 105))  # dragged up to 09:15
+    with qtbot.waitSignal(edits.undo_available, timeout=10_000) as said:
+        view.week.dropped(item)
+    assert said.args == [True, "Undo move of visit"]
+
+    with qtbot.waitSignal(edits.undone, timeout=10_000):
+        assert edits.undo()
+    (back,) = [e for e in schedule_entries(replica, *day_span(MONDAY, tz), ["ann"]) if e.id == "v2"]
+    assert (back.start.astimezone(tz).time(), back.end.astimezone(tz).time()) == (dt.time(11), dt.time(11, 45))
+    qtbot.waitUntil(lambda: view.week.items_by_id["v2"].entry.start.astimezone(tz).time() == dt.time(11))
+
+
 def test_plan_submitted_by_the_rep_and_approved_by_the_manager(qtbot, runner, replica):
     view = open_view(qtbot, runner, replica)
     click(qtbot, view, view.plan.accept_button)

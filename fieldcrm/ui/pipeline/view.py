@@ -23,10 +23,14 @@ from fieldcrm.services.pipeline import (
 from fieldcrm.storage.sales import STAGES
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
+from fieldcrm.ui.edits import tracked
 from fieldcrm.ui.pipeline.board import StageColumn, next_stage, stage_title
 from fieldcrm.ui.pipeline.close_dialog import CloseDealDialog
 from fieldcrm.ui.pipeline.forecast_panel import ForecastPanel
 from fieldcrm.ui.runner import Op
+
+#: what a move to another stage changes on the deal (what Ctrl+Z puts back)
+MOVED_FIELDS = ("stage", "probability", "closed_at", "lost_reason")
 
 WATCHED = Change.OPPORTUNITIES | Change.PIPELINE | Change.ACCOUNTS | Change.TERRITORIES
 
@@ -233,13 +237,19 @@ class PipelineView(QWidget):
         self._save_move(opportunity_id, stage, {"reason": reason, "close_date": day})
 
     def _save_move(self, opportunity_id: str, stage: str, extra: dict) -> None:
-        service = PipelineService(self.ctx.replica)
-        move = functools.partial(service.move_to_stage, opportunity_id, stage, today=self.today, **extra)
-        Op(move).success(
-            lambda _row: self._moved(opportunity_id, stage)).failure(self._move_failed).run(self.ctx.runner)
+        replica = self.ctx.replica
+        move = functools.partial(PipelineService(replica).move_to_stage, opportunity_id, stage,
+                                 today=self.today, **extra)
+        Op(functools.partial(tracked, replica, "opportunity", opportunity_id, move, fields=MOVED_FIELDS,
+                             children=(("activity", "opportunity_id"),), moved=True)).success(
+            lambda result: self._moved(opportunity_id, stage, result[1])).failure(
+            self._move_failed).run(self.ctx.runner)
 
-    def _moved(self, opportunity_id: str, stage: str) -> None:
+    def _moved(self, opportunity_id: str, stage: str, edit=None) -> None:
         self.message.hide()
+        edits = getattr(self.ctx, "edits", None)
+        if edits is not None and edit is not None:
+            edits.remember(edit)  # Ctrl+Z puts the deal back
         self.ctx.bus.changed_data(Change.OPPORTUNITIES | Change.PIPELINE | Change.ACTIVITIES, source=self)
         self.moved.emit(opportunity_id, stage)
 

@@ -22,6 +22,7 @@ from fieldcrm.services.scheduling import (
 from fieldcrm.services.visit_plans import check_in, check_out
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
+from fieldcrm.ui.edits import tracked
 from fieldcrm.ui.formats import DAY_MONTH, DAY_MONTH_YEAR, SHORT_DAY, day_text, weekday_time
 from fieldcrm.ui.labels import value_label
 from fieldcrm.ui.runner import Op
@@ -33,6 +34,12 @@ from fieldcrm.ui.schedule.routing_prefs import (
 from fieldcrm.ui.schedule.timeline import Lane, Timeline
 from fieldcrm.ui.territory.map_view import AccountMapView
 from fieldcrm.ui.territory.route_layer import RouteStop
+
+#: what a drag on the calendar changes (what Ctrl+Z puts back)
+MOVED_FIELDS = {
+    "visit": ("planned_start", "planned_end", "owner_id", "route_order"),
+    "service_job": ("scheduled_start", "scheduled_end", "technician_id", "status"),
+}
 
 WATCHED = Change.VISITS | Change.JOBS | Change.VISIT_PLANS | Change.USERS
 
@@ -316,8 +323,18 @@ class ScheduleView(QWidget):
 
     def move_entry(self, entity: str, entry_id: str, start: dt.datetime, lane_key) -> None:
         person = lane_key[0] if self.mode_key == "board" else None
-        self._run(reschedule, entity, entry_id, start, person_id=person,
-                  done_text=self.tr("Moved to {when}.").format(when=weekday_time(start)))
+        replica = self.ctx.replica
+        move = functools.partial(reschedule, replica, entity, entry_id, start, person_id=person)
+        done = self.tr("Moved to {when}.").format(when=weekday_time(start))
+        Op(functools.partial(tracked, replica, entity, entry_id, move, fields=MOVED_FIELDS[entity],
+                             moved=True)).success(
+            lambda result: self._moved(done, result[1])).failure(self._failed).run(self.ctx.runner)
+
+    def _moved(self, text: str, edit) -> None:
+        edits = getattr(self.ctx, "edits", None)
+        if edits is not None:
+            edits.remember(edit)  # Ctrl+Z puts it back
+        self._edited(text)
 
     def _entry_selected(self, entry) -> None:
         if entry is not None:
