@@ -8,7 +8,7 @@ outbox and the server see an ordinary change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from PySide6.QtCore import QObject, Signal
@@ -32,6 +32,8 @@ class Edit:
     #: (entity, id) of rows the edit made besides (a won deal's note): removed on undo
     also_created: tuple[tuple[str, str], ...] = ()
     moved: bool = False  # a move on the pipeline or the schedule: "Undo move of …"
+    others: tuple["Edit", ...] = ()  # more records the same action changed (an optimised day)
+    text: str = ""  # what Edit ▸ Undo says, when the record's noun does not say it
 
 
 def _save(replica, entity: str, row_id: Optional[str], values: Mapping[str, Any]):
@@ -85,6 +87,26 @@ def tracked(replica, entity: str, row_id: str, work: Callable[[], Any], *, field
     return result, Edit(entity, row_id, False, previous, made, moved)
 
 
+def tracked_rows(replica, rows: Iterable[tuple[str, str]], work: Callable[[], Any], *,
+                 fields: Mapping[str, Iterable[str]], text: str) -> tuple[Any, Edit]:
+    """As :func:`tracked`, for an action that changes several records (``rows``:
+    (entity, id)); ``fields`` per entity. Edit ▸ Undo then says ``text``."""
+    from fieldcrm.services.records import RecordService
+
+    records = RecordService(replica)
+    before = {row: records.get(*row) for row in rows}
+    result = work()
+    edits = []
+    for (entity, row_id), old in before.items():
+        new = records.get(entity, row_id)
+        previous = {k: old.get(k) for k in fields[entity] if old.get(k) != new.get(k)}
+        if previous:
+            edits.append(Edit(entity, row_id, False, previous, moved=True))
+    if not edits:
+        return result, Edit("", "", False, {})
+    return result, replace(edits[0], others=tuple(edits[1:]), text=text)
+
+
 def _undo(replica, edit: Edit) -> None:
     from fieldcrm.services.records import NotFound, RecordService
 
@@ -98,6 +120,11 @@ def _undo(replica, edit: Edit) -> None:
             records.delete(entity, row_id)
         except NotFound:
             pass  # already removed by hand
+    for other in edit.others:
+        try:
+            _undo(replica, other)
+        except NotFound:
+            pass  # removed meanwhile: nothing to put back
 
 
 class EditHistory(QObject):
@@ -159,7 +186,7 @@ class EditHistory(QObject):
 
         def finished(_):
             change = change_of(edit.entity)
-            for entity, _row_id in edit.also_created:
+            for entity, _row_id in edit.also_created + tuple((o.entity, o.row_id) for o in edit.others):
                 change |= change_of(entity)
             self._bus.changed_data(change)
             self.undone.emit(edit.entity, edit.row_id)
@@ -174,7 +201,9 @@ class EditHistory(QObject):
             return
         self._last = edit
         what = entity_noun(edit.entity)
-        if edit.created:
+        if edit.text:
+            text = edit.text
+        elif edit.created:
             text = self.tr("Undo new %1")
         elif edit.moved:
             text = self.tr("Undo move of %1")

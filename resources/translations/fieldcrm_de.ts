@@ -1826,7 +1826,7 @@
     <name>ScheduleView</name>
     <message>
         <source>Week</source>
-        <extracomment>what a drag on the calendar changes (what Ctrl+Z puts back)</extracomment>
+        <extracomment>what a drag or Optimise day changes on the calendar (what Ctrl+Z puts back)</extracomment>
         <translation>Woche</translation>
     </message>
     <message>
@@ -1960,6 +1960,10 @@
     <message>
         <source>Optimising the route…</source>
         <translation>Route wird optimiert…</translation>
+    </message>
+    <message>
+        <source>Undo route optimisation</source>
+        <translation>Routenoptimierung rückgängig</translation>
     </message>
     <message>
         <source>Route optimised; pinned visits kept their place.</source>

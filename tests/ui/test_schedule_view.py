@@ -93,6 +93,24 @@ def test_due_visits_accepted_optimised_pinned_and_reoptimised(qtbot, runner, rep
     assert [e.id for e in visits(view)].index(third.id) == 2
 
 
+def test_ctrl_z_puts_an_optimised_day_back_as_it_was(qtbot, runner, replica):
+    from fieldcrm.ui.edits import EditHistory
+
+    view = open_view(qtbot, runner, replica)
+    view.ctx.edits = edits = EditHistory(view.ctx)
+    click(qtbot, view, view.plan.accept_button)
+    as_accepted = [(e.id, e.start, e.end, e.route_order) for e in visits(view)]
+    texts = []
+    edits.undo_available.connect(lambda available, text: texts.append(text))
+    click(qtbot, view, view.optimise_button)
+    assert [PLACES[e.account_id] for e in visits(view)] != list(PLACES.values())
+    assert texts == ["Undo route optimisation"]
+
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        assert edits.undo()
+    assert [(e.id, e.start, e.end, e.route_order) for e in visits(view)] == as_accepted
+
+
 def test_optimise_keeps_the_day_within_the_day_end_of_the_settings(qtbot, runner, replica, tmp_path):
     prefs = open_prefs(tmp_path / "profile")
     prefs.set("routing/day_end", "11:00")

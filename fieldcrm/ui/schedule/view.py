@@ -22,7 +22,7 @@ from fieldcrm.services.scheduling import (
 from fieldcrm.services.visit_plans import check_in, check_out
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
-from fieldcrm.ui.edits import tracked
+from fieldcrm.ui.edits import tracked, tracked_rows
 from fieldcrm.ui.formats import DAY_MONTH, DAY_MONTH_YEAR, SHORT_DAY, day_text, weekday_time
 from fieldcrm.ui.labels import value_label
 from fieldcrm.ui.runner import Op
@@ -35,11 +35,18 @@ from fieldcrm.ui.schedule.timeline import Lane, Timeline
 from fieldcrm.ui.territory.map_view import AccountMapView
 from fieldcrm.ui.territory.route_layer import RouteStop
 
-#: what a drag on the calendar changes (what Ctrl+Z puts back)
+#: what a drag or Optimise day changes on the calendar (what Ctrl+Z puts back)
 MOVED_FIELDS = {
     "visit": ("planned_start", "planned_end", "owner_id", "route_order"),
     "service_job": ("scheduled_start", "scheduled_end", "technician_id", "status"),
 }
+
+
+def _optimise_day(replica, person_id: str, day: dt.date, tz, plan, undo_text: str):
+    """(the plan, the Edit that puts the day back as it was) — on the replica thread."""
+    rows = [(e.entity, e.id) for e in schedule_entries(replica, *day_span(day, tz), [person_id])]
+    return tracked_rows(replica, rows, plan, fields=MOVED_FIELDS, text=undo_text)
+
 
 WATCHED = Change.VISITS | Change.JOBS | Change.VISIT_PLANS | Change.USERS
 
@@ -349,10 +356,13 @@ class ScheduleView(QWidget):
             return
         routing = self.routing()
         self.message.setText(self.tr("Optimising the route…"))
-        call = functools.partial(plan_day, self.ctx.replica, pid, self.day, tz=self.tz, hours=routing.hours,
+        replica = self.ctx.replica
+        plan = functools.partial(plan_day, replica, pid, self.day, tz=self.tz, hours=routing.hours,
                                  travel=routing.travel, seconds=1.0,
                                  home=routing.home.location if routing.home else None)
-        Op(call).success(lambda plan: self._edited(self._optimised_text(plan, routing))).failure(
+        call = functools.partial(_optimise_day, replica, pid, self.day, self.tz, plan,
+                                 self.tr("Undo route optimisation"))
+        Op(call).success(lambda result: self._moved(self._optimised_text(result[0], routing), result[1])).failure(
             self._failed).run(self.ctx.runner)
 
     def _optimised_text(self, plan, routing: RoutingPrefs) -> str:
