@@ -157,6 +157,29 @@ def test_dragging_a_visit_reschedules_it_and_an_overlap_is_flagged(qtbot, runner
     assert view.week.items_by_id["v2"].warnings
 
 
+def test_the_week_runs_on_to_a_weekend_day_that_has_a_visit(qtbot, runner, replica):
+    view = open_view(qtbot, runner, replica)
+    assert [lane.day.weekday() for lane in view.week.lanes] == [0, 1, 2, 3, 4]
+    tz = dt.datetime.now().astimezone().tzinfo
+    saturday = dt.datetime.combine(MONDAY + dt.timedelta(days=5), dt.time(10), tz)
+    insert(replica, "visit", id="sat", account_id="c1", owner_id="ann", planned_start=saturday,
+           planned_end=saturday + dt.timedelta(hours=1))
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.reload()
+    assert [lane.day.weekday() for lane in view.week.lanes] == [0, 1, 2, 3, 4, 5]
+    assert "sat" in view.week.items_by_id
+    assert view.date_label.text().startswith("03 Jun – 08 Jun")
+    # looking at a Sunday shows the whole week, scrolled so that Sunday is in view
+    view.resize(700, 800)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.go_to(MONDAY + dt.timedelta(days=6))
+    assert len(view.week.lanes) == 7
+    week = view.week
+    sunday_right = week.gutter + 7 * week.lane_size
+    left = week.horizontalScrollBar().value()
+    assert left > 0 and left + week.viewport().width() >= sunday_right
+
+
 def test_ctrl_z_puts_a_dragged_visit_back(qtbot, runner, replica):
     from fieldcrm.ui.edits import EditHistory
 

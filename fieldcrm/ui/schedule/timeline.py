@@ -124,6 +124,18 @@ class Timeline(QGraphicsView):
         scene.setSceneRect(0, 0, self.gutter + w + 4, HEADER + h + 4)
         self.viewport().update()
 
+    def show_day(self, day: dt.date) -> None:
+        """Scroll the week sideways so ``day``'s column is in view (a weekend day
+        at the end of a narrow window)."""
+        lane = next((i for i, l in enumerate(self.lanes) if l.day == day), None)
+        if not self.vertical or lane is None:
+            return
+        x, bar, width = self.gutter + lane * self.lane_size, self.horizontalScrollBar(), self.viewport().width()
+        if x + self.lane_size > bar.value() + width:
+            bar.setValue(int(x + self.lane_size + 4 - width))
+        elif x - self.gutter < bar.value():
+            bar.setValue(int(x - self.gutter))
+
     def flag(self, warnings) -> None:
         by_id: dict[str, list[str]] = {}
         for w in warnings:

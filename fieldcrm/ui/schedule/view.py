@@ -55,6 +55,13 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def working_week(week: list[dt.date], shown: dt.date, busy: set[dt.date]) -> list[dt.date]:
+    """Monday to Friday of ``week``, and on to Saturday or Sunday when that day
+    has visits or jobs or is the day being looked at: a weekend call-out shows."""
+    last = max([4] + [i for i, d in enumerate(week) if d in busy or d == shown])
+    return week[:last + 1]
+
+
 def _load(replica, mode: str, day: dt.date, person_id: Optional[str], tz, routing: RoutingPrefs) -> dict:
     me = current_person(replica)
     people = field_people(replica, manager_id=me.id if me and me.manages and me.role == "manager" else None) \
@@ -62,10 +69,12 @@ def _load(replica, mode: str, day: dt.date, person_id: Optional[str], tz, routin
     if mode == "board":
         days, who = [day], [p.id for p in people]
     else:
-        days = [day] if mode == "day" else [monday(day) + dt.timedelta(days=i) for i in range(5)]
+        days = [day] if mode == "day" else [monday(day) + dt.timedelta(days=i) for i in range(7)]
         who = [person_id or (me.id if me else "")]
     start, end = day_span(days[0], tz)[0], day_span(days[-1], tz)[1]
     entries = schedule_entries(replica, start, end, who)
+    if mode == "week":
+        days = working_week(days, day, {e.start.astimezone(tz).date() for e in entries})
     warnings = []
     for d in days:
         lo, hi = day_span(d, tz)
@@ -247,6 +256,7 @@ class ScheduleView(QWidget):
         timeline = self.timeline()
         timeline.tz = self.tz
         timeline.show_entries(lanes, data["entries"])
+        timeline.show_day(self.day)
         timeline.flag(data["warnings"])
         first, last = data["days"][0], data["days"][-1]
         self.date_label.setText(day_text(first, DAY_MONTH_YEAR) if first == last
