@@ -61,6 +61,7 @@ PLACEMENT_FIELDS: dict[str, frozenset[str]] = {
     "visit": frozenset({"owner_id", "account_id"}),
     "activity": frozenset({"owner_id", "account_id"}),
     "visit_plan": frozenset({"owner_id"}),
+    "lead": frozenset({"owner_id"}),
     "attachment": frozenset({"job_id", "account_id", "visit_id"}),
 }
 for _child, _column, _parent in LINKS:
@@ -140,9 +141,12 @@ class Placement:
             if values.get("owner_id"):
                 out.add(user_bucket(values["owner_id"]))
             return out
-        if entity == "visit_plan":
-            out = {user_bucket(values["owner_id"])}
-            manager = self.manager_of(values["owner_id"])
+        if entity in ("visit_plan", "lead"):
+            owner = values.get("owner_id") or values.get("updated_by")
+            if not owner:
+                return set()
+            out = {user_bucket(owner)}
+            manager = self.manager_of(owner)
             if manager:
                 out.add(user_bucket(manager))
             return out

@@ -30,7 +30,7 @@ from fieldcrm.storage.validation import ValidationError, validate_changes
 from fieldcrm.sync.wire import Mutation, MutationResult
 
 USER_LINKS = ("owner_id", "technician_id", "manager_id", "decided_by")
-PERSONAL = ("visit", "activity", "visit_plan")
+PERSONAL = ("visit", "activity", "visit_plan", "lead")
 DECISIONS = ("approved", "returned")
 
 

@@ -99,6 +99,8 @@ class RecordService:
         clean = validate_changes(cls, values, creating=True)
         _defaults(cls, clean)
         with self.replica.edit_statements() as (conn, user_id):
+            if cls.__entity__ == "lead" and not clean.get("owner_id"):
+                clean["owner_id"] = user_id  # the rep who writes the lead down works it
             _check_references(conn, cls, clean)
             if clean.get("id") and _row_exists(conn, cls, clean["id"]):
                 raise ValidationError({"id": f"a {entity} with id {clean['id']} already exists"}, entity)

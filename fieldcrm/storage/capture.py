@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.storage.base import SYSTEM_FIELDS, Entity
 from fieldcrm.storage.local import OutboxEntry
-from fieldcrm.storage.registry import fields_of, to_plain
+from fieldcrm.storage.registry import REFERENCES, fields_of, to_plain
 from fieldcrm.storage.types import new_id, utcnow
 
 CAPTURE = "capture"  # session.info key: True for sessions that record local edits
@@ -116,6 +116,14 @@ _NEWEST_ENTRY = (
 _NEW_ENTRY = insert(OutboxEntry.__table__)
 
 
+# An unsent create of a row, newer than a given entry: see ``_squashable``.
+_CREATED_AFTER = (
+    select(_outbox.seq)
+    .where(_outbox.entity == bindparam("entity"), _outbox.row_id == bindparam("row_id"),
+           _outbox.op == "create", _outbox.seq > bindparam("after"))
+    .limit(1)
+)
+
 _ENTRY_BY_SEQ = update(OutboxEntry.__table__).where(_outbox.seq == bindparam("entry_seq"))
 _DROP_ENTRY = delete(OutboxEntry.__table__).where(_outbox.seq == bindparam("entry_seq"))
 
@@ -126,6 +134,20 @@ def _newest_open(conn: Connection, entity: str, row_id: str):
     if newest is None or newest.sent_count != 0 or newest.state != "pending":
         return None
     return newest
+
+
+def _squashable(conn: Connection, open_seq: int, changes: dict) -> bool:
+    """May ``changes`` join the row's unsent entry ``open_seq``? Not when they
+    point at a record whose creation waits later in the outbox: the server
+    applies entries in order, and would find the link pointing at nothing
+    (a lead converted offline into a new account, a visit put into a plan
+    made after it). Then the change is an entry of its own, after that one."""
+    for name, value in changes.items():
+        target = REFERENCES.get(name)
+        if target and value and conn.execute(
+                _CREATED_AFTER, {"entity": target, "row_id": value, "after": open_seq}).first():
+            return False
+    return True
 
 
 def _merged(open_op: str, open_changes: dict, open_base: dict, op: str, changes: dict, base: dict):
@@ -189,6 +211,8 @@ def _record(session: Session, obj: Entity, op: str, *, fresh_id: bool = False) -
         base.update(old)
 
     open_entry = None if fresh_id else _open_entry(session, entity, obj.id)
+    if open_entry is not None and not _squashable(session.connection(), open_entry.seq, changes):
+        open_entry = None
     if open_entry is None:
         _new_entry(session.connection(), entity, obj.id, op, changes, base, obj.version or 0)
         return True
@@ -222,6 +246,8 @@ def _record_direct(conn: Connection, cls: type[Entity], row_id: str, op: str, ch
                    base: dict, base_version: int, *, fresh_id: bool) -> None:
     entity = cls.__entity__
     newest = None if fresh_id else _newest_open(conn, entity, row_id)
+    if newest is not None and not _squashable(conn, newest.seq, changes):
+        newest = None
     if newest is None:
         _new_entry(conn, entity, row_id, op, changes, base, base_version)
         return

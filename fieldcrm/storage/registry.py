@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, Float, Integer, Numeric
 from fieldcrm.storage.base import SYSTEM_FIELDS, Entity
 from fieldcrm.storage.reference import Product, Territory, TerritoryMember, User
 from fieldcrm.storage.sales import (
-    Account, Activity, Contact, Opportunity, OpportunityLine, SalesOrder, SalesOrderLine,
+    Account, Activity, Contact, Lead, Opportunity, OpportunityLine, SalesOrder, SalesOrderLine,
     Visit, VisitPlan,
 )
 from fieldcrm.storage.service import (
@@ -29,7 +29,7 @@ ENTITY_CLASSES: tuple[type[Entity], ...] = (
     User, Territory, TerritoryMember, Product,
     Account, Contact, VisitPlan, Visit, Activity, Opportunity, OpportunityLine,
     SalesOrder, SalesOrderLine, ServiceJob, JobChecklistItem, JobPart, JobTimeEntry,
-    Attachment,
+    Attachment, Lead,
 )
 ENTITIES: dict[str, type[Entity]] = {cls.__entity__: cls for cls in ENTITY_CLASSES}
 BY_TABLE: dict[str, type[Entity]] = {cls.__tablename__: cls for cls in ENTITY_CLASSES}
@@ -150,4 +150,6 @@ REFERENCES: dict[str, str] = {
     "plan_id": "visit_plan",
     "territory_id": "territory",
     "visit_id": "visit",
+    "converted_account_id": "account",
+    "converted_opportunity_id": "opportunity",
 }

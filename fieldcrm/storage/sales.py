@@ -21,6 +21,8 @@ STAGE_PROBABILITY = {
     "prospecting": 10, "qualification": 25, "proposal": 50,
     "negotiation": 75, "won": 100, "lost": 0,
 }
+LEAD_SOURCES = ("web", "event", "referral", "campaign", "call", "other")
+LEAD_STATUSES = ("new", "contacted", "qualified", "disqualified", "converted")
 ORDER_KINDS = ("quote", "order")
 ORDER_STATUSES = ("draft", "submitted", "accepted", "rejected", "confirmed", "cancelled")
 
@@ -213,3 +215,29 @@ class SalesOrderLine(Entity):
     description: Mapped[Optional[str]] = mapped_column(String(200))
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=Decimal(1), info={"min": 0})
     unit_price: Mapped[Optional[Decimal]] = mapped_column(Numeric(14, 2), info={"min": 0})
+
+
+class Lead(Entity):
+    """Someone who may become a customer: a card from a trade fair, a web
+    enquiry, a referral. Worked by its owner until it is converted into an
+    account (with a contact and, if there is one, a deal) or disqualified."""
+
+    __tablename__ = "lead"
+    __entity__ = "lead"
+    __table_args__ = (Index("ix_lead_company_id", "company", "id"),)
+    __search__ = ("company", "contact_name", "email", "phone", "city")
+    __label__ = ("company",)
+
+    company: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[Optional[str]] = mapped_column(String(200))
+    email: Mapped[Optional[str]] = mapped_column(String(200), info=EMAIL)
+    phone: Mapped[Optional[str]] = mapped_column(String(64))
+    city: Mapped[Optional[str]] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(16), default="other", info=choices(*LEAD_SOURCES))
+    status: Mapped[str] = mapped_column(String(16), default="new", info=choices(*LEAD_STATUSES))
+    # Whoever records the lead when not given (the laptop's user, the server's caller).
+    owner_id: Mapped[Optional[str]] = mapped_column(String(36), index=True)
+    notes: Mapped[Optional[str]] = mapped_column(Text)
+    converted_account_id: Mapped[Optional[str]] = mapped_column(String(36))
+    converted_opportunity_id: Mapped[Optional[str]] = mapped_column(String(36))
+    converted_at: Mapped[Optional[dt.datetime]] = mapped_column(Timestamp)

@@ -18,7 +18,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
@@ -83,9 +83,9 @@ _REBUILD_HASHSIZE = 8 * 1024 * 1024
 _DEFAULT_HASHSIZE = 1024 * 1024
 
 
-def rebuild(conn: Connection, classes: Iterable[type[Entity]] = SEARCHABLE) -> None:
-    """Rebuild indexes from their tables and restore the triggers."""
-    for cls in classes:
+def rebuild(conn: Connection, classes: Optional[Iterable[type[Entity]]] = None) -> None:
+    """Rebuild indexes (every one by default) from their tables and restore the triggers."""
+    for cls in SEARCHABLE if classes is None else classes:
         f = cls.__tablename__ + _SUFFIX
         conn.exec_driver_sql(f"INSERT INTO {f}({f}, rank) VALUES ('hashsize', {_REBUILD_HASHSIZE})")
         conn.exec_driver_sql(f"INSERT INTO {f}({f}) VALUES ('rebuild')")
