@@ -79,6 +79,31 @@ def generate(seed: int = 42, accounts: int = 1000, *, today: Optional[dt.date] =
         for entity in BATCH_ORDER:
             if out[entity]:
                 yield entity, out[entity]
+    yield "lead", leads(make, org)
+
+
+# Leads each rep is working: where they came from, and how far along they are.
+LEADS_PER_REP = 4
+_LEAD_SOURCES = ("event", "web", "referral", "campaign", "call")
+_LEAD_STATUSES = ("new", "new", "contacted", "qualified", "disqualified")
+
+
+def leads(make: RowMaker, org) -> list[dict]:
+    """A few prospects per rep, in the rep's city, made last so the rest of
+    the data set is the same with or without them."""
+    rows = []
+    for plan in org.territories:
+        folk, city = plan.people, plan.centre.city
+        for rep in plan.reps:
+            for _ in range(LEADS_PER_REP):
+                company, domain = folk.company(city)
+                first, last = folk.person()
+                rows.append(make.make(
+                    "lead", by=rep, company=company, contact_name=folk.full_name(first, last),
+                    email=folk.email(first, last, domain), phone=None, city=city,
+                    source=make.rng.choice(_LEAD_SOURCES), status=make.rng.choice(_LEAD_STATUSES),
+                    owner_id=rep))
+    return rows
 
 
 def load_rows(replica, chunks: Iterable[Chunk]) -> dict[str, int]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fieldcrm.storage.reference import TerritoryMember
 from fieldcrm.storage.replica import Replica
@@ -47,6 +47,13 @@ def _owner_territory(session, owner_id: Optional[str]) -> Optional[str]:
     return territories[0] if len(territories) == 1 else None
 
 
+def _usual_currency(session) -> Optional[str]:
+    """The currency most deals on this laptop are in (None: no deals yet)."""
+    return session.execute(
+        select(Opportunity.currency).group_by(Opportunity.currency).order_by(func.count().desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def _new(session, cls, values: dict[str, Any]):
     row = cls(**validate_changes(cls, values, creating=True))
     session.add(row)
@@ -57,7 +64,8 @@ def _new(session, cls, values: dict[str, Any]):
 def convert_lead(replica: Replica, lead_id: str, *, deal_name: Optional[str] = None,
                  amount: Optional[Decimal | str] = None, currency: Optional[str] = None,
                  expected_close: Optional[dt.date] = None) -> Converted:
-    """Turn the lead into an account, a contact and (``deal_name`` given) a deal.
+    """Turn the lead into an account, a contact and (``deal_name`` given) a deal,
+    in ``currency`` (by default the one most deals on the laptop are in).
 
     Refused with a ValidationError, writing nothing, when the lead is already
     converted or disqualified, or when a value does not fit.
@@ -94,6 +102,7 @@ def convert_lead(replica: Replica, lead_id: str, *, deal_name: Optional[str] = N
                 "amount": amount if amount not in ("", None) else None,
                 "expected_close": expected_close,
             }
+            currency = currency or _usual_currency(session)
             if currency:
                 values["currency"] = currency
             deal = _new(session, Opportunity, values)

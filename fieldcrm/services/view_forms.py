@@ -16,6 +16,7 @@ from fieldcrm.services.views import names_of
 from fieldcrm.storage.reference import Product
 from fieldcrm.storage.registry import fields_of
 from fieldcrm.storage.replica import Replica
+from fieldcrm.storage.sales import LEAD_STATUSES
 from fieldcrm.storage.validation import ValidationError
 
 #: Fields no form shows: kept by the app itself or by devices (GPS, signatures).
@@ -23,6 +24,7 @@ HIDDEN = frozenset({
     "signature_attachment_id", "plan_id", "lat", "lon", "checkin_lat", "checkin_lon",
     "checkout_lat", "checkout_lon", "route_order", "pinned", "submitted_at", "closed_at",
     "done_at", "completed_at", "opportunity_id",
+    "converted_account_id", "converted_opportunity_id", "converted_at",
 })
 
 #: Where a service job may go from each status.
@@ -58,6 +60,8 @@ def form_fields(entity: str, *, creating: bool) -> list[str]:
 
 def allowed_statuses(entity: str, current: Optional[str]) -> Optional[tuple[str, ...]]:
     """The statuses a form offers (None: every choice)."""
+    if entity == "lead":  # converted only by converting it; a converted lead stays so
+        return ("converted",) if current == "converted" else tuple(s for s in LEAD_STATUSES if s != "converted")
     if entity != "service_job":
         return None
     if current is None:

@@ -34,6 +34,7 @@ _CLOSED_STATES = {
     "opportunity": ("stage", ("won", "lost")),
     "sales_order": ("status", ("confirmed", "cancelled", "rejected")),
     "service_job": ("status", ("completed", "cancelled")),
+    "lead": ("status", ("converted", "disqualified")),
 }
 
 

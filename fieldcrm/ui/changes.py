@@ -28,6 +28,7 @@ class Change(enum.Flag):
     VISITS = enum.auto()
     ACTIVITIES = enum.auto()
     OPPORTUNITIES = enum.auto()
+    LEADS = enum.auto()
     ORDERS = enum.auto()
     JOBS = enum.auto()
     PRODUCTS = enum.auto()

@@ -105,6 +105,16 @@ ENTITY_UI: dict[str, EntityUi] = {e.entity: e for e in (
         ColumnSpec("done", QT_TRANSLATE_NOOP("Entities", "Done"), 60, CENTER, yes_blank),
     ), quick_filter="kind",
        noun=QT_TRANSLATE_NOOP("Entities", "activity"), noun_plural=QT_TRANSLATE_NOOP("Entities", "activities")),
+    EntityUi("lead", QT_TRANSLATE_NOOP("Entities", "Lead"),
+             QT_TRANSLATE_NOOP("Entities", "Leads"), Change.LEADS, (
+        ColumnSpec("company", QT_TRANSLATE_NOOP("Entities", "Company"), 240),
+        ColumnSpec("contact_name", QT_TRANSLATE_NOOP("Entities", "Contact person"), 170),
+        ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=labelled("lead", "status")),
+        ColumnSpec("source", QT_TRANSLATE_NOOP("Entities", "Source"), 150, formatter=labelled("lead", "source")),
+        ColumnSpec("city", QT_TRANSLATE_NOOP("Entities", "City"), 130),
+        OWNER_NAME,
+    ), quick_filter="status",
+       noun=QT_TRANSLATE_NOOP("Entities", "lead"), noun_plural=QT_TRANSLATE_NOOP("Entities", "leads")),
     EntityUi("opportunity", QT_TRANSLATE_NOOP("Entities", "Opportunity"),
              QT_TRANSLATE_NOOP("Entities", "Opportunities"), Change.OPPORTUNITIES | Change.PIPELINE, (
         ColumnSpec("name", QT_TRANSLATE_NOOP("Entities", "Name"), 240),

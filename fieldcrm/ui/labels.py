@@ -69,6 +69,23 @@ CHOICE_LABELS: dict[str, tuple[str, dict[str, dict[str, str]]]] = {
             "lost": QT_TRANSLATE_NOOP("OpportunityChoices", "Lost"),
         },
     }),
+    "lead": ("LeadChoices", {
+        "source": {
+            "web": QT_TRANSLATE_NOOP("LeadChoices", "Web enquiry"),
+            "event": QT_TRANSLATE_NOOP("LeadChoices", "Trade fair or event"),
+            "referral": QT_TRANSLATE_NOOP("LeadChoices", "Referral"),
+            "campaign": QT_TRANSLATE_NOOP("LeadChoices", "Campaign"),
+            "call": QT_TRANSLATE_NOOP("LeadChoices", "Phone call"),
+            "other": QT_TRANSLATE_NOOP("LeadChoices", "Other"),
+        },
+        "status": {
+            "new": QT_TRANSLATE_NOOP("LeadChoices", "New"),
+            "contacted": QT_TRANSLATE_NOOP("LeadChoices", "Contacted"),
+            "qualified": QT_TRANSLATE_NOOP("LeadChoices", "Qualified"),
+            "disqualified": QT_TRANSLATE_NOOP("LeadChoices", "Disqualified"),
+            "converted": QT_TRANSLATE_NOOP("LeadChoices", "Converted"),
+        },
+    }),
     "sales_order": ("OrderChoices", {
         "kind": {
             "quote": QT_TRANSLATE_NOOP("OrderChoices", "Quote"),

@@ -25,7 +25,7 @@ from fieldcrm.ui.sync_ui import SyncUi
 from fieldcrm.ui.views import PAGE_BY_KEY, PAGES, page_title
 
 WINDOW_NAME = "main"
-CREATABLE = ("account", "contact", "visit", "activity", "opportunity", "sales_order", "service_job")
+CREATABLE = ("account", "contact", "visit", "activity", "lead", "opportunity", "sales_order", "service_job")
 # The replica's upkeep (full-text merges, log checkpoint) runs on this tick,
 # on the replica thread, once nothing has been saved for a few seconds:
 # never inside an edit, never on the GUI thread.

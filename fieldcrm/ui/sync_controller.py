@@ -30,7 +30,7 @@ from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.runner import Op
 
 #: Everything a pull can bring.
-SYNCED = (Change.ACCOUNTS | Change.CONTACTS | Change.VISIT_PLANS | Change.VISITS | Change.ACTIVITIES
+SYNCED = (Change.ACCOUNTS | Change.CONTACTS | Change.LEADS | Change.VISIT_PLANS | Change.VISITS | Change.ACTIVITIES
           | Change.OPPORTUNITIES | Change.ORDERS | Change.JOBS | Change.PRODUCTS | Change.TERRITORIES
           | Change.USERS | Change.ATTACHMENTS | Change.PIPELINE | Change.SYNC)
 #: What the person can change on this laptop: any of these starts a debounced round.

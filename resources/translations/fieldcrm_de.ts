@@ -400,6 +400,57 @@
     </message>
 </context>
 <context>
+    <name>ConvertLeadDialog</name>
+    <message>
+        <source>Convert lead</source>
+        <translation>Lead umwandeln</translation>
+    </message>
+    <message>
+        <source>%1 becomes an account, with %2 as its contact.</source>
+        <translation>%1 wird ein Kunde, mit %2 als Kontakt.</translation>
+    </message>
+    <message>
+        <source>%1 becomes an account.</source>
+        <translation>%1 wird ein Kunde.</translation>
+    </message>
+    <message>
+        <source>Also open a &amp;deal</source>
+        <translation>Auch eine Verkaufs&amp;chance anlegen</translation>
+    </message>
+    <message>
+        <source>e.g. 12500.00</source>
+        <translation>z. B. 12500.00</translation>
+    </message>
+    <message>
+        <source>&amp;Convert</source>
+        <translation>&amp;Umwandeln</translation>
+    </message>
+    <message>
+        <source>Deal &amp;name:</source>
+        <translation>&amp;Name der Chance:</translation>
+    </message>
+    <message>
+        <source>&amp;Amount:</source>
+        <translation>&amp;Betrag:</translation>
+    </message>
+    <message>
+        <source>Give the deal a name, or untick “Also open a deal”.</source>
+        <translation>Geben Sie der Verkaufschance einen Namen oder nehmen Sie den Haken bei „Auch eine Verkaufschance anlegen“ heraus.</translation>
+    </message>
+    <message>
+        <source>Converting…</source>
+        <translation>Wird umgewandelt…</translation>
+    </message>
+    <message>
+        <source>Converting lead…</source>
+        <translation>Lead wird umgewandelt…</translation>
+    </message>
+    <message>
+        <source>Not converted: %1</source>
+        <translation>Nicht umgewandelt: %1</translation>
+    </message>
+</context>
+<context>
     <name>EditHistory</name>
     <message>
         <source>Saving…</source>
@@ -567,6 +618,34 @@
         <translation>Aktivitäten</translation>
     </message>
     <message>
+        <source>Lead</source>
+        <translation>Lead</translation>
+    </message>
+    <message>
+        <source>Leads</source>
+        <translation>Leads</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Firma</translation>
+    </message>
+    <message>
+        <source>Contact person</source>
+        <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>lead</source>
+        <translation>Lead</translation>
+    </message>
+    <message>
+        <source>leads</source>
+        <translation>Leads</translation>
+    </message>
+    <message>
         <source>Opportunity</source>
         <translation>Verkaufschance</translation>
     </message>
@@ -680,6 +759,14 @@
     <message>
         <source>City</source>
         <translation>Ort</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Firma</translation>
+    </message>
+    <message>
+        <source>Contact person</source>
+        <translation>Ansprechpartner</translation>
     </message>
     <message>
         <source>Contact</source>
@@ -844,6 +931,10 @@
     <message>
         <source>Signed by</source>
         <translation>Unterschrieben von</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
     </message>
     <message>
         <source>Stage</source>
@@ -1188,6 +1279,53 @@
     </message>
 </context>
 <context>
+    <name>LeadChoices</name>
+    <message>
+        <source>Web enquiry</source>
+        <translation>Web-Anfrage</translation>
+    </message>
+    <message>
+        <source>Trade fair or event</source>
+        <translation>Messe oder Veranstaltung</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>Empfehlung</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>Kampagne</translation>
+    </message>
+    <message>
+        <source>Phone call</source>
+        <translation>Anruf</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Sonstiges</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>Contacted</source>
+        <translation>Kontaktiert</translation>
+    </message>
+    <message>
+        <source>Qualified</source>
+        <translation>Qualifiziert</translation>
+    </message>
+    <message>
+        <source>Disqualified</source>
+        <translation>Verworfen</translation>
+    </message>
+    <message>
+        <source>Converted</source>
+        <translation>Umgewandelt</translation>
+    </message>
+</context>
+<context>
     <name>LinesEditor</name>
     <message>
         <source>Product</source>
@@ -1353,6 +1491,10 @@
     <message>
         <source>Activities</source>
         <translation>Aktivitäten</translation>
+    </message>
+    <message>
+        <source>Leads</source>
+        <translation>Leads</translation>
     </message>
     <message>
         <source>Opportunities</source>
@@ -1658,6 +1800,14 @@
     <message>
         <source>New %1</source>
         <translation>Neu: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Convert…</source>
+        <translation>&amp;Umwandeln…</translation>
+    </message>
+    <message>
+        <source>Make the selected lead an account, with its contact and a deal</source>
+        <translation>Den gewählten Lead zum Kunden machen, mit Kontakt und Verkaufschance</translation>
     </message>
     <message>
         <source>Saved filters</source>

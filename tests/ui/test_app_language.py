@@ -47,7 +47,7 @@ def nav_titles(win):
 
 def test_german_setting_shows_german_navigation_menus_and_status(open_in, qtbot):
     win = open_in("de")
-    assert nav_titles(win)[:8] == ["Heute", "Kunden", "Kontakte", "Besuche", "Aktivitäten",
+    assert nav_titles(win)[:9] == ["Heute", "Kunden", "Kontakte", "Besuche", "Aktivitäten", "Leads",
                                    "Verkaufschancen", "Aufträge", "Serviceeinsätze"]
     assert [a.text() for a in win.menuBar().actions()] == ["&Datei", "&Bearbeiten", "&Erfassen", "&Synchronisation"]
     bar = win.statusBar()

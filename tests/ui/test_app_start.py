@@ -22,7 +22,7 @@ def test_window_shows_while_its_replica_opens_then_fills_the_page_asked_for(qtbo
     win.show()
     qtbot.waitExposed(win)
     assert win.stack.currentWidget().text() == "Opening your data…"
-    assert win.nav.count() == 11  # the navigation answers at once
+    assert win.nav.count() == 12  # the navigation answers at once
     win.show_page("account")  # asked for before the replica is open
     assert win.nav.currentItem().text() == "Accounts"
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fieldcrm.storage.reference import Product, User
 from fieldcrm.storage.replica import Replica
-from fieldcrm.storage.sales import Account, Activity, Contact, Opportunity, SalesOrder, Visit
+from fieldcrm.storage.sales import Account, Activity, Contact, Lead, Opportunity, SalesOrder, Visit
 from fieldcrm.storage.service import ServiceJob
 from fieldcrm.ui.app import close_context, make_context
 from fieldcrm.ui.main_window import MainWindow
@@ -20,6 +20,7 @@ from fieldcrm.ui.main_window import MainWindow
 REP_ID = "00000000-0000-4000-8000-000000000001"
 ACME_ID = "00000000-0000-4000-8000-0000000000a1"
 GLOBEX_ID = "00000000-0000-4000-8000-0000000000a2"
+LEAD_ID = "00000000-0000-4000-8000-0000000000b1"
 
 
 def seed_demo(replica: Replica) -> None:
@@ -53,6 +54,9 @@ def seed_demo(replica: Replica) -> None:
                          version=66))
         s.add(ServiceJob(account_id=ACME_ID, technician_id=REP_ID, title="Pump leaking",
                          status="scheduled", scheduled_start=now, version=67))
+        s.add(Lead(id=LEAD_ID, company="Northwind Pumps", contact_name="Eva Lind", city="Berlin",
+                   source="event", status="qualified", owner_id=REP_ID, version=68))
+        s.add(Lead(company="Tin Can Ltd", source="web", status="disqualified", owner_id=REP_ID, version=69))
     replica.set_state("user_id", REP_ID)
 
 

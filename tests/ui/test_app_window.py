@@ -12,7 +12,7 @@ def nav_titles(win):
 
 def test_opens_on_today_with_every_page_in_the_navigation(window, qtbot):
     assert nav_titles(window) == [
-        "Today", "Accounts", "Contacts", "Visits", "Activities", "Opportunities", "Orders",
+        "Today", "Accounts", "Contacts", "Visits", "Activities", "Leads", "Opportunities", "Orders",
         "Service jobs", "Pipeline", "Territory", "Schedule",
     ]
     today = window.stack.currentWidget()

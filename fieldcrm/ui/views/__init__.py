@@ -78,6 +78,7 @@ PAGES: tuple[Page, ...] = (
     Page("contact", QT_TRANSLATE_NOOP("Pages", "Contacts"), _list("contact"), "Ctrl+3"),
     Page("visit", QT_TRANSLATE_NOOP("Pages", "Visits"), _list("visit"), "Ctrl+4"),
     Page("activity", QT_TRANSLATE_NOOP("Pages", "Activities"), _list("activity"), "Ctrl+5"),
+    Page("lead", QT_TRANSLATE_NOOP("Pages", "Leads"), _list("lead")),
     Page("opportunity", QT_TRANSLATE_NOOP("Pages", "Opportunities"), _list("opportunity"), "Ctrl+6"),
     Page("sales_order", QT_TRANSLATE_NOOP("Pages", "Orders"), _list("sales_order"), "Ctrl+7"),
     Page("service_job", QT_TRANSLATE_NOOP("Pages", "Service jobs"), _list("service_job"), "Ctrl+8"),

@@ -24,7 +24,7 @@ RECORDS = (QT_TRANSLATE_NOOP("RecordListView", "%n record"), QT_TRANSLATE_NOOP("
 
 #: Wait this long after the last keystroke before filtering.
 TYPING_PAUSE_MS = 200
-HAS_OPEN_FILTER = {"visit", "activity", "opportunity", "sales_order", "service_job"}
+HAS_OPEN_FILTER = {"visit", "activity", "opportunity", "sales_order", "service_job", "lead"}
 
 
 def _fetch_ids(replica, entity, query: ListQuery):
@@ -64,6 +64,9 @@ class RecordListView(QWidget):
         self.new_button = QPushButton(self.tr("New %1").replace("%1", self.ui.in_sentence()),
                                       objectName="new-record")
         self.count = QLabel(objectName="count")
+        self.convert_button = QPushButton(self.tr("&Convert…"), objectName="convert-lead")
+        self.convert_button.setToolTip(self.tr("Make the selected lead an account, with its contact and a deal"))
+        self.convert_button.setVisible(entity == "lead")
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter_box, 3)
@@ -73,6 +76,7 @@ class RecordListView(QWidget):
         bar.addWidget(self.save_button)
         bar.addStretch()
         bar.addWidget(self.count)
+        bar.addWidget(self.convert_button)
         bar.addWidget(self.new_button)
 
         self.model = LazyTableModel(
@@ -100,6 +104,10 @@ class RecordListView(QWidget):
         self.saved.activated.connect(self._use_saved)
         self.save_button.clicked.connect(self._ask_save_filter)
         self.new_button.clicked.connect(lambda: ctx.navigator.new_record.emit(entity, {}))
+        self.convert_button.clicked.connect(self._convert)
+        self.convert_button.setEnabled(False)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.convert_button.setEnabled(current.isValid()))
         self.model.ids_loaded.connect(self._show_count)
         self._fill_saved()
         ctx.bus.subscribe(self.ui.change, lambda _c: self.model.refresh(), owner=self)
@@ -162,6 +170,11 @@ class RecordListView(QWidget):
     def selected_id(self) -> str | None:
         index = self.table.currentIndex()
         return self.model.id_at(index.row()) if index.isValid() else None
+
+    def _convert(self) -> None:
+        from fieldcrm.ui.convert_lead import convert_selected
+
+        convert_selected(self.ctx, self, self.selected_id())
 
     def save_state(self) -> None:
         self.ctx.prefs.save_header(self.table.horizontalHeader(), f"list-{self.entity}")
