@@ -90,3 +90,19 @@ def test_a_leads_form_does_not_offer_converted_which_only_converting_sets(window
     assert [combo.itemData(i) for i in range(combo.count())] == ["new", "contacted", "qualified", "disqualified"]
     assert combo.currentData() == "qualified"
     form.done(0)
+
+
+def test_a_converted_leads_form_keeps_it_converted(window, qtbot, demo_replica):
+    from fieldcrm.services.leads import convert_lead
+
+    convert_lead(demo_replica, LEAD_ID)
+    window.ctx.navigator.open_record.emit("lead", LEAD_ID)
+    form = window.opener.forms[-1]
+    qtbot.waitUntil(form.isEnabled)
+    combo = form.editors["status"].widget
+    assert [combo.itemData(i) for i in range(combo.count())] == ["converted"]
+    form.editors["notes"].widget.setPlainText("Met again at the fair")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    lead = RecordService(demo_replica).get("lead", LEAD_ID)
+    assert (lead["status"], lead["notes"]) == ("converted", "Met again at the fair")

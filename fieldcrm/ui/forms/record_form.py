@@ -115,8 +115,8 @@ class RecordForm(QDialog):
 
     def _loaded(self, row: dict) -> None:
         self.row = row
-        if "status" in self.editors and self.entity == "service_job":
-            self._replace_status(row.get("status"))
+        if "status" in self.editors and allowed_statuses(self.entity, None) is not None:
+            self._replace_status(row.get("status"))  # a workflow: what follows the stored status
         self._fill(row)
         self.setEnabled(True)
 
