@@ -110,7 +110,7 @@ ENTITY_UI: dict[str, EntityUi] = {e.entity: e for e in (
         ColumnSpec("company", QT_TRANSLATE_NOOP("Entities", "Company"), 240),
         ColumnSpec("contact_name", QT_TRANSLATE_NOOP("Entities", "Contact person"), 170),
         ColumnSpec("status", QT_TRANSLATE_NOOP("Entities", "Status"), 100, formatter=labelled("lead", "status")),
-        ColumnSpec("source", QT_TRANSLATE_NOOP("Entities", "Source"), 150, formatter=labelled("lead", "source")),
+        ColumnSpec("source", QT_TRANSLATE_NOOP("Entities", "Source"), 190, formatter=labelled("lead", "source")),
         ColumnSpec("city", QT_TRANSLATE_NOOP("Entities", "City"), 130),
         OWNER_NAME,
     ), quick_filter="status",
