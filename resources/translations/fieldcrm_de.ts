@@ -1762,6 +1762,14 @@
         <translation>(aus dem ERP)</translation>
     </message>
     <message>
+        <source>&amp;Convert…</source>
+        <translation>&amp;Umwandeln…</translation>
+    </message>
+    <message>
+        <source>Save your changes first, then convert the lead.</source>
+        <translation>Speichern Sie zuerst Ihre Änderungen, dann wandeln Sie den Lead um.</translation>
+    </message>
+    <message>
         <source>Unsaved changes</source>
         <translation>Ungespeicherte Änderungen</translation>
     </message>

@@ -92,6 +92,25 @@ def test_a_leads_form_does_not_offer_converted_which_only_converting_sets(window
     form.done(0)
 
 
+def test_a_lead_is_converted_from_its_form_too(window, qtbot, demo_replica):
+    window.ctx.navigator.open_record.emit("lead", LEAD_ID)
+    form = window.opener.forms[-1]
+    qtbot.waitUntil(form.isEnabled)
+    form.editors["notes"].widget.setPlainText("Wants two pumps")
+    qtbot.mouseClick(form.convert_button, Qt.MouseButton.LeftButton)
+    assert form.general_error.text() == "Save your changes first, then convert the lead."
+    form.editors["notes"].widget.setPlainText("")
+    qtbot.mouseClick(form.convert_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ConvertLeadDialog))
+    dialog = QApplication.activeModalWidget()
+    dialog.with_deal.setChecked(False)
+    qtbot.mouseClick(dialog.convert_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget().objectName() == "account-360", timeout=5000)
+    assert not form.isVisible()
+    lead = RecordService(demo_replica).get("lead", LEAD_ID)
+    assert lead["status"] == "converted" and lead["converted_opportunity_id"] is None
+
+
 def test_a_converted_leads_form_keeps_it_converted(window, qtbot, demo_replica):
     from fieldcrm.services.leads import convert_lead
 

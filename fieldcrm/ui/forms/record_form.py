@@ -84,6 +84,12 @@ class RecordForm(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.convert_button = None
+        if entity == "lead" and row_id is not None:
+            self.convert_button = self.buttons.addButton(self.tr("&Convert…"), QDialogButtonBox.ButtonRole.ActionRole)
+            self.convert_button.setObjectName("convert-lead")
+            self.convert_button.setAutoDefault(False)
+            self.convert_button.clicked.connect(self._convert)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<h3>{self.windowTitle()}</h3>"))
         layout.addWidget(scroll, 1)
@@ -225,6 +231,20 @@ class RecordForm(QDialog):
         self.errors[name].hide()
 
     # -- closing ------------------------------------------------------------------
+
+    def _convert(self) -> None:
+        """Convert the lead as stored; the form closes once it is an account."""
+        if self.dirty:
+            self.general_error.setText(self.tr("Save your changes first, then convert the lead."))
+            self.general_error.show()
+            return
+        from fieldcrm.ui.convert_lead import ConvertLeadDialog
+
+        dialog = ConvertLeadDialog(self.ctx, self.row, self)
+        self._convert_dialog = dialog
+        dialog.converted.connect(lambda done: (self.accept(), self.ctx.navigator.open_record.emit(
+            "account", done.account_id)))
+        dialog.open()
 
     def reject(self) -> None:
         if self.dirty and not self._saving:
