@@ -106,7 +106,7 @@ def test_a_lead_is_converted_from_its_form_too(window, qtbot, demo_replica):
     dialog.with_deal.setChecked(False)
     qtbot.mouseClick(dialog.convert_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget().objectName() == "account-360", timeout=5000)
-    assert not form.isVisible()
+    qtbot.waitUntil(lambda: all(f is not form for f in window.opener.forms))  # the form closed
     lead = RecordService(demo_replica).get("lead", LEAD_ID)
     assert lead["status"] == "converted" and lead["converted_opportunity_id"] is None
 
