@@ -100,7 +100,7 @@ def leads(make: RowMaker, org) -> list[dict]:
                 first, last = folk.person()
                 rows.append(make.make(
                     "lead", by=rep, company=company, contact_name=folk.full_name(first, last),
-                    email=folk.email(first, last, domain), phone=None, city=city,
+                    email=folk.email(first, last, domain), city=city,
                     source=make.rng.choice(_LEAD_SOURCES), status=make.rng.choice(_LEAD_STATUSES),
                     owner_id=rep))
     return rows

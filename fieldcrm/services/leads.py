@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from fieldcrm.services.pipeline import currencies
 from fieldcrm.storage.reference import TerritoryMember
 from fieldcrm.storage.replica import Replica
 from fieldcrm.storage.sales import STAGE_PROBABILITY, Account, Contact, Lead, Opportunity
@@ -47,13 +48,6 @@ def _owner_territory(session, owner_id: Optional[str]) -> Optional[str]:
     return territories[0] if len(territories) == 1 else None
 
 
-def _usual_currency(session) -> Optional[str]:
-    """The currency most deals on this laptop are in (None: no deals yet)."""
-    return session.execute(
-        select(Opportunity.currency).group_by(Opportunity.currency).order_by(func.count().desc()).limit(1)
-    ).scalar_one_or_none()
-
-
 def _new(session, cls, values: dict[str, Any]):
     row = cls(**validate_changes(cls, values, creating=True))
     session.add(row)
@@ -70,6 +64,8 @@ def convert_lead(replica: Replica, lead_id: str, *, deal_name: Optional[str] = N
     Refused with a ValidationError, writing nothing, when the lead is already
     converted or disqualified, or when a value does not fit.
     """
+    if deal_name and not currency:
+        currency = next(iter(currencies(replica)), None)  # None: no deals yet, the model's default
     with replica.edit() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:
@@ -102,7 +98,6 @@ def convert_lead(replica: Replica, lead_id: str, *, deal_name: Optional[str] = N
                 "amount": amount if amount not in ("", None) else None,
                 "expected_close": expected_close,
             }
-            currency = currency or _usual_currency(session)
             if currency:
                 values["currency"] = currency
             deal = _new(session, Opportunity, values)

@@ -83,9 +83,11 @@ def _check_references(conn: Connection, cls, values: Mapping[str, Any]) -> None:
         raise ValidationError(errors, cls.__entity__)
 
 
-def _defaults(cls, values: dict[str, Any]) -> None:
+def _defaults(cls, values: dict[str, Any], user_id: Optional[str]) -> None:
     if cls.__entity__ == "opportunity" and values.get("probability") is None:
         values["probability"] = STAGE_PROBABILITY[values.get("stage") or "prospecting"]
+    if cls.__entity__ == "lead" and not values.get("owner_id"):
+        values["owner_id"] = user_id  # the rep who writes the lead down works it
 
 
 class RecordService:
@@ -97,10 +99,8 @@ class RecordService:
     def create(self, entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
         cls = entity_class(entity)
         clean = validate_changes(cls, values, creating=True)
-        _defaults(cls, clean)
         with self.replica.edit_statements() as (conn, user_id):
-            if cls.__entity__ == "lead" and not clean.get("owner_id"):
-                clean["owner_id"] = user_id  # the rep who writes the lead down works it
+            _defaults(cls, clean, user_id)
             _check_references(conn, cls, clean)
             if clean.get("id") and _row_exists(conn, cls, clean["id"]):
                 raise ValidationError({"id": f"a {entity} with id {clean['id']} already exists"}, entity)

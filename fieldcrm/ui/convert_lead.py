@@ -9,7 +9,7 @@ new account's page opens.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -93,15 +93,21 @@ class ConvertLeadDialog(QDialog):
         show_message(self.message, self.tr("Not converted: %1").replace("%1", text), error=True)
 
 
+def ask_to_convert(ctx, parent: QWidget, lead: dict[str, Any], then: Optional[Callable[[], None]] = None):
+    """Open the box for ``lead``; once converted, ``then()`` and the account's page opens."""
+    dialog = ConvertLeadDialog(ctx, lead, parent)
+
+    def converted(done) -> None:
+        if then is not None:
+            then()
+        ctx.navigator.open_record.emit("account", done.account_id)
+
+    dialog.converted.connect(converted)
+    dialog.open()
+    return dialog
+
+
 def convert_selected(ctx, parent: QWidget, lead_id: Optional[str]) -> None:
-    """Read the lead, then ask how to convert it; the account's page opens after."""
-    if lead_id is None:
-        return
-
-    def ask(lead: dict[str, Any]) -> None:
-        dialog = ConvertLeadDialog(ctx, lead, parent)
-        parent._convert_dialog = dialog  # kept for tests and while open
-        dialog.converted.connect(lambda done: ctx.navigator.open_record.emit("account", done.account_id))
-        dialog.open()
-
-    ctx.call(_lead, lead_id, done=ask, owner=parent)
+    """Read the selected lead, then ask how to convert it."""
+    if lead_id is not None:
+        ctx.call(_lead, lead_id, done=lambda lead: ask_to_convert(ctx, parent, lead), owner=parent)

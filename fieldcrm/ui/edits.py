@@ -52,59 +52,58 @@ def _save(replica, entity: str, row_id: Optional[str], values: Mapping[str, Any]
     return row, Edit(entity, row_id, False, previous)
 
 
-def _child_ids(replica, parent_id: str, children: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+def _snapshot(replica, rows: tuple[tuple[str, str], ...], fields: Mapping[str, Iterable[str]],
+              parent_id: Optional[str], children: tuple[tuple[str, str], ...]):
+    """(values of ``fields`` per row, ids of the children of ``parent_id``):
+    one read, one query per entity, values in their stored (plain) form."""
     from sqlalchemy import select
 
-    from fieldcrm.storage.registry import entity_class
+    from fieldcrm.storage.registry import entity_class, to_plain
 
-    found: set[tuple[str, str]] = set()
+    values: dict[tuple[str, str], dict[str, Any]] = {}
+    kids: set[tuple[str, str]] = set()
+    by_entity: dict[str, list[str]] = {}
+    for entity, row_id in rows:
+        by_entity.setdefault(entity, []).append(row_id)
     with replica.read() as session:
+        for entity, ids in by_entity.items():
+            cls, names = entity_class(entity), tuple(fields[entity])
+            for row_id, *found in session.execute(
+                    select(cls.id, *(getattr(cls, n) for n in names)).where(cls.id.in_(ids))):
+                values[(entity, row_id)] = {n: to_plain(v) for n, v in zip(names, found)}
         for entity, key in children:
             cls = entity_class(entity)
-            found.update((entity, i) for i in session.execute(
+            kids.update((entity, i) for i in session.execute(
                 select(cls.id).where(getattr(cls, key) == parent_id)).scalars())
-    return found
+    return values, kids
 
 
-def tracked(replica, entity: str, row_id: str, work: Callable[[], Any], *, fields: Iterable[str],
-            children: Iterable[tuple[str, str]] = (), moved: bool = False) -> tuple[Any, Edit]:
+def tracked(replica, rows: Iterable[tuple[str, str]], work: Callable[[], Any], *,
+            fields: Mapping[str, Iterable[str]], children: Iterable[tuple[str, str]] = (),
+            text: str = "") -> tuple[Any, Edit]:
     """(``work()``'s result, the Edit that undoes it) — on the replica thread.
 
-    For a service call that changes ``fields`` of one record (and may add rows
-    of ``children``: (entity, its key to the record)). Only ``fields`` are
+    For a service call that moves records (``rows``: (entity, id)), changing
+    ``fields`` (per entity) and perhaps adding rows of ``children`` ((entity,
+    its key to the first row): a won deal's note). Only ``fields`` are
     compared before and after, so a colleague's change to another field that
-    a sync brings in meanwhile is never written back by the undo.
+    a sync brings in meanwhile is never written back by the undo. Edit ▸ Undo
+    says ``text`` when given, else "Undo move of …" the first row's noun.
     """
-    from fieldcrm.services.records import RecordService
-
-    records, fields, children = RecordService(replica), tuple(fields), tuple(children)
-    before = records.get(entity, row_id)
-    kids = _child_ids(replica, row_id, children) if children else set()
+    rows, children = tuple(rows), tuple(children)
+    parent = rows[0][1] if rows else None
+    before, kids = _snapshot(replica, rows, fields, parent, children)
     result = work()
-    after = records.get(entity, row_id)
-    previous = {k: before.get(k) for k in fields if before.get(k) != after.get(k)}
-    made = tuple(sorted(_child_ids(replica, row_id, children) - kids)) if children else ()
-    return result, Edit(entity, row_id, False, previous, made, moved)
-
-
-def tracked_rows(replica, rows: Iterable[tuple[str, str]], work: Callable[[], Any], *,
-                 fields: Mapping[str, Iterable[str]], text: str) -> tuple[Any, Edit]:
-    """As :func:`tracked`, for an action that changes several records (``rows``:
-    (entity, id)); ``fields`` per entity. Edit ▸ Undo then says ``text``."""
-    from fieldcrm.services.records import RecordService
-
-    records = RecordService(replica)
-    before = {row: records.get(*row) for row in rows}
-    result = work()
+    after, kids_after = _snapshot(replica, rows, fields, parent, children)
     edits = []
-    for (entity, row_id), old in before.items():
-        new = records.get(entity, row_id)
-        previous = {k: old.get(k) for k in fields[entity] if old.get(k) != new.get(k)}
+    for row, old in before.items():
+        new = after.get(row, {})
+        previous = {k: v for k, v in old.items() if k in new and new[k] != v}
         if previous:
-            edits.append(Edit(entity, row_id, False, previous, moved=True))
-    if not edits:
-        return result, Edit("", "", False, {})
-    return result, replace(edits[0], others=tuple(edits[1:]), text=text)
+            edits.append(Edit(row[0], row[1], False, previous, moved=True))
+    made = tuple(sorted(kids_after - kids))
+    first = edits[0] if edits else Edit(*(rows[0] if rows else ("", "")), False, {}, moved=True)
+    return result, replace(first, also_created=made, others=tuple(edits[1:]), text=text)
 
 
 def _undo(replica, edit: Edit) -> None:

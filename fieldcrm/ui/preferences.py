@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcrm.ui.settings import Settings
-from fieldcrm.ui.text import ERROR_STYLE
+from fieldcrm.ui.text import show_message
 
 # (code, name): the languages the app has translations for; the names are
 # written in their own language, as a person looks for theirs.
@@ -47,7 +47,7 @@ class PreferencesDialog(QDialog):
             self.language.addItem(_tr(name) if code == "" else name, code)
         self.language_note = QLabel(self.tr("A new language shows the next time fieldcrm starts."),
                                     objectName="pref-language-note", wordWrap=True)
-        self._field("ui/language", self.language, self._language, self._show_language)
+        self._field("ui/language", self.language, self.language.currentData, self._show_language)
 
         self.interval = QSpinBox(objectName="pref-interval", minimum=1, maximum=1440)
         self.interval.setSuffix(self.tr(" min"))
@@ -63,7 +63,6 @@ class PreferencesDialog(QDialog):
             self._field(name, box, lambda b=box: b.time().toString(_TIME),
                         lambda v, b=box: b.setTime(QTime.fromString(str(v), _TIME)))
         self.hours_error = QLabel(objectName="pref-hours-error", wordWrap=True, visible=False)
-        self.hours_error.setStyleSheet(ERROR_STYLE)
         self.day_start.timeChanged.connect(self._check_hours)
         self.day_end.timeChanged.connect(self._check_hours)
         self.speed = QDoubleSpinBox(objectName="pref-speed", minimum=5, maximum=150, decimals=0, singleStep=5)
@@ -111,9 +110,6 @@ class PreferencesDialog(QDialog):
     def _field(self, name: str, widget: QWidget, read: Callable[[], Any], show: Callable[[Any], None]) -> None:
         self._fields[name] = (widget, read, show)
 
-    def _language(self) -> str:
-        return self.language.currentData()
-
     def _show_language(self, code: Any) -> None:
         code = str(code or "").strip()
         index = self.language.findData(code)
@@ -126,8 +122,7 @@ class PreferencesDialog(QDialog):
 
     def _check_hours(self) -> bool:
         ok = self.day_end.time() > self.day_start.time()
-        self.hours_error.setText("" if ok else self.tr("The working day must end after it starts."))
-        self.hours_error.setVisible(not ok)
+        show_message(self.hours_error, "" if ok else self.tr("The working day must end after it starts."), error=True)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
         return ok
 

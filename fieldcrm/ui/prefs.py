@@ -58,9 +58,8 @@ def site_defaults(site: Any) -> tuple[dict[str, Any], frozenset[str]]:
     locked: set[str] = set()
     if site is None:
         return overrides, frozenset()
-    set_keys = getattr(site, "sources", {}) or {}
     for key, (name, convert) in SITE_DEFAULTS.items():
-        if key in set_keys or key in site.locked:
+        if key in site.sources or key in site.locked:
             overrides[name] = convert(getattr(site, key))
         if key in site.locked:
             locked.add(name)

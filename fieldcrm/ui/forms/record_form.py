@@ -25,7 +25,7 @@ from fieldcrm.ui.entities import entity_noun
 from fieldcrm.ui.forms.field_names import field_label
 from fieldcrm.ui.forms.fields import FieldEditor, LinkEditor, make_editor
 from fieldcrm.ui.labels import value_label
-from fieldcrm.ui.text import ERROR_STYLE
+from fieldcrm.ui.text import ERROR_STYLE, show_message
 
 
 class RecordForm(QDialog):
@@ -235,16 +235,11 @@ class RecordForm(QDialog):
     def _convert(self) -> None:
         """Convert the lead as stored; the form closes once it is an account."""
         if self.dirty:
-            self.general_error.setText(self.tr("Save your changes first, then convert the lead."))
-            self.general_error.show()
+            show_message(self.general_error, self.tr("Save your changes first, then convert the lead."), error=True)
             return
-        from fieldcrm.ui.convert_lead import ConvertLeadDialog
+        from fieldcrm.ui.convert_lead import ask_to_convert
 
-        dialog = ConvertLeadDialog(self.ctx, self.row, self)
-        self._convert_dialog = dialog
-        dialog.converted.connect(lambda done: (self.accept(), self.ctx.navigator.open_record.emit(
-            "account", done.account_id)))
-        dialog.open()
+        ask_to_convert(self.ctx, self, self.row, then=self.accept)
 
     def reject(self) -> None:
         if self.dirty and not self._saving:

@@ -30,7 +30,7 @@ from fieldcrm.ui.pipeline.forecast_panel import ForecastPanel
 from fieldcrm.ui.runner import Op
 
 #: what a move to another stage changes on the deal (what Ctrl+Z puts back)
-MOVED_FIELDS = ("stage", "probability", "closed_at", "lost_reason")
+MOVED_FIELDS = {"opportunity": ("stage", "probability", "closed_at", "lost_reason")}
 
 WATCHED = Change.OPPORTUNITIES | Change.PIPELINE | Change.ACCOUNTS | Change.TERRITORIES
 
@@ -240,15 +240,15 @@ class PipelineView(QWidget):
         replica = self.ctx.replica
         move = functools.partial(PipelineService(replica).move_to_stage, opportunity_id, stage,
                                  today=self.today, **extra)
-        Op(functools.partial(tracked, replica, "opportunity", opportunity_id, move, fields=MOVED_FIELDS,
-                             children=(("activity", "opportunity_id"),), moved=True)).success(
+        Op(functools.partial(tracked, replica, [("opportunity", opportunity_id)], move, fields=MOVED_FIELDS,
+                             children=(("activity", "opportunity_id"),))).success(
             lambda result: self._moved(opportunity_id, stage, result[1])).failure(
             self._move_failed).run(self.ctx.runner)
 
-    def _moved(self, opportunity_id: str, stage: str, edit=None) -> None:
+    def _moved(self, opportunity_id: str, stage: str, edit) -> None:
         self.message.hide()
         edits = getattr(self.ctx, "edits", None)
-        if edits is not None and edit is not None:
+        if edits is not None:
             edits.remember(edit)  # Ctrl+Z puts the deal back
         self.ctx.bus.changed_data(Change.OPPORTUNITIES | Change.PIPELINE | Change.ACTIVITIES, source=self)
         self.moved.emit(opportunity_id, stage)

@@ -22,7 +22,7 @@ from fieldcrm.services.scheduling import (
 from fieldcrm.services.visit_plans import check_in, check_out
 from fieldcrm.storage.validation import ValidationError
 from fieldcrm.ui.changes import Change
-from fieldcrm.ui.edits import tracked, tracked_rows
+from fieldcrm.ui.edits import tracked
 from fieldcrm.ui.formats import DAY_MONTH, DAY_MONTH_YEAR, SHORT_DAY, day_text, weekday_time
 from fieldcrm.ui.labels import value_label
 from fieldcrm.ui.runner import Op
@@ -45,7 +45,7 @@ MOVED_FIELDS = {
 def _optimise_day(replica, person_id: str, day: dt.date, tz, plan, undo_text: str):
     """(the plan, the Edit that puts the day back as it was) — on the replica thread."""
     rows = [(e.entity, e.id) for e in schedule_entries(replica, *day_span(day, tz), [person_id])]
-    return tracked_rows(replica, rows, plan, fields=MOVED_FIELDS, text=undo_text)
+    return tracked(replica, rows, plan, fields=MOVED_FIELDS, text=undo_text)
 
 
 WATCHED = Change.VISITS | Change.JOBS | Change.VISIT_PLANS | Change.USERS
@@ -343,8 +343,7 @@ class ScheduleView(QWidget):
         replica = self.ctx.replica
         move = functools.partial(reschedule, replica, entity, entry_id, start, person_id=person)
         done = self.tr("Moved to {when}.").format(when=weekday_time(start))
-        Op(functools.partial(tracked, replica, entity, entry_id, move, fields=MOVED_FIELDS[entity],
-                             moved=True)).success(
+        Op(functools.partial(tracked, replica, [(entity, entry_id)], move, fields=MOVED_FIELDS)).success(
             lambda result: self._moved(done, result[1])).failure(self._failed).run(self.ctx.runner)
 
     def _moved(self, text: str, edit) -> None:
